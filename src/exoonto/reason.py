@@ -1,0 +1,183 @@
+"""Reasoning: HermiT through owlready2 for consistency and classification, and a small
+structural classifier that materialises, without a JVM, the inferences the queries need."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .errors import CheckFailed, MissingTool
+from .namespaces import EXO
+
+DERIVED_FROM = EXO.derivedFrom
+EXOSOME = EXO.Exosome
+
+
+@dataclass
+class ReasonerReport:
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    inferred_subclasses: list[tuple[str, str]] = field(default_factory=list)
+    inferred_types: list[tuple[str, str]] = field(default_factory=list)
+    explanation: str = ""
+
+
+def require_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise MissingTool(
+            "HermiT needs a Java runtime and none is on PATH: install one "
+            "(Debian: apt-get install default-jre-headless) and run again."
+        )
+    return java
+
+
+def run_hermit(graph: Graph) -> ReasonerReport:
+    """Classify `graph` with HermiT; report consistency, unsatisfiable classes and the
+    subclass and type assertions HermiT added."""
+    require_java()
+    import owlready2  # heavy: imported only when reasoning
+
+    world = owlready2.World()
+    data = graph.serialize(format="nt", encoding="utf-8")
+    onto = world.get_ontology("https://w3id.org/exoonto/reasoning-input").load(
+        fileobj=io.BytesIO(data), format="ntriples"
+    )
+    before_sub = _named_subclass_pairs(world)
+    before_types = _named_type_pairs(world)
+    try:
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return ReasonerReport(consistent=False, explanation="HermiT found the ontology inconsistent.")
+    except owlready2.base.OwlReadyJavaError as exc:
+        raise MissingTool(f"HermiT could not run: {str(exc).splitlines()[0]}") from None
+    unsat = sorted(
+        c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing and c.iri
+    )
+    after_sub = _named_subclass_pairs(world)
+    after_types = _named_type_pairs(world)
+    return ReasonerReport(
+        consistent=True,
+        unsatisfiable=unsat,
+        inferred_subclasses=sorted(after_sub - before_sub),
+        inferred_types=sorted(after_types - before_types),
+    )
+
+
+def _named_subclass_pairs(world) -> set[tuple[str, str]]:
+    import owlready2
+
+    pairs = set()
+    for cls in world.classes():
+        for parent in cls.is_a:
+            if isinstance(parent, owlready2.ThingClass) and parent is not owlready2.Thing:
+                pairs.add((cls.iri, parent.iri))
+    return pairs
+
+
+def _named_type_pairs(world) -> set[tuple[str, str]]:
+    import owlready2
+
+    pairs = set()
+    for individual in world.individuals():
+        for cls in individual.is_a:
+            if isinstance(cls, owlready2.ThingClass) and cls is not owlready2.Thing:
+                pairs.add((individual.iri, cls.iri))
+    return pairs
+
+
+def check_consistent(graph: Graph) -> ReasonerReport:
+    report = run_hermit(graph)
+    if not report.consistent:
+        raise CheckFailed("HermiT found the graph inconsistent: no model satisfies its axioms.")
+    if report.unsatisfiable:
+        raise CheckFailed(
+            "HermiT found unsatisfiable classes: " + ", ".join(report.unsatisfiable) + "."
+        )
+    return report
+
+
+# --- structural classification, no JVM -------------------------------------------------
+
+
+def origin_defined_classes(graph: Graph) -> dict[URIRef, URIRef]:
+    """Classes defined as `Exosome and (derivedFrom some X)`, mapped to X."""
+    defined: dict[URIRef, URIRef] = {}
+    for cls, expr in graph.subject_objects(OWL.equivalentClass):
+        if not isinstance(cls, URIRef) or not isinstance(expr, BNode):
+            continue
+        members = _list_items(graph, graph.value(expr, OWL.intersectionOf))
+        named = [m for m in members if isinstance(m, URIRef)]
+        restrictions = [m for m in members if isinstance(m, BNode)]
+        if named != [EXOSOME] or len(restrictions) != 1:
+            continue
+        restriction = restrictions[0]
+        filler = graph.value(restriction, OWL.someValuesFrom)
+        if graph.value(restriction, OWL.onProperty) == DERIVED_FROM and isinstance(filler, URIRef):
+            defined[cls] = filler
+    return defined
+
+
+def _list_items(graph: Graph, head) -> list:
+    return list(graph.items(head)) if head is not None else []
+
+
+def superclass_closure(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Each named class mapped to itself and all its asserted named superclasses."""
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+            parents[child].add(parent)
+    closure: dict[URIRef, set[URIRef]] = {}
+
+    def ancestors(cls: URIRef, seen: frozenset = frozenset()) -> set[URIRef]:
+        if cls in closure:
+            return closure[cls]
+        result = {cls}
+        for parent in parents.get(cls, ()):
+            if parent not in seen:
+                result |= ancestors(parent, seen | {cls})
+        closure[cls] = result
+        return result
+
+    for cls in list(parents):
+        ancestors(cls)
+    return closure
+
+
+def materialise(graph: Graph) -> Graph:
+    """The inferences the stored queries rely on, as a separate graph:
+    subsumption between origin-defined exosome classes, and the defined classes of each
+    exosome preparation. Sound for the pattern `Exosome ⊓ ∃derivedFrom.X`; the tests check
+    it agrees with HermiT on the shipped graph."""
+    inferred = Graph()
+    defined = origin_defined_classes(graph)
+    closure = superclass_closure(graph)
+
+    def is_a(cls: URIRef, ancestor: URIRef) -> bool:
+        return ancestor in closure.get(cls, {cls})
+
+    for sub, sub_origin in defined.items():
+        for sup, sup_origin in defined.items():
+            if sub != sup and is_a(sub_origin, sup_origin):
+                inferred.add((sub, RDFS.subClassOf, sup))
+        inferred.add((sub, RDFS.subClassOf, EXOSOME))
+    for preparation, origin in graph.subject_objects(DERIVED_FROM):
+        if (preparation, RDF.type, EXOSOME) not in graph:
+            continue
+        for origin_type in graph.objects(origin, RDF.type):
+            if not isinstance(origin_type, URIRef):
+                continue
+            for cls, cls_origin in defined.items():
+                if is_a(origin_type, cls_origin):
+                    inferred.add((preparation, RDF.type, cls))
+    for triple in list(inferred):
+        if triple in graph:
+            inferred.remove(triple)
+    return inferred

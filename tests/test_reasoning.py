@@ -1,0 +1,101 @@
+"""HermiT over the ontology and the facts; the JVM-free classifier agrees with it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+from rdflib import BNode, URIRef
+from rdflib.namespace import OWL, RDF
+
+from exoonto.build import assemble
+from exoonto.load import load_ontology
+from exoonto.namespaces import EXO
+from exoonto.reason import materialise, run_hermit
+
+# Subsumptions that follow from the origin definitions and the cell hierarchy, not from any
+# asserted subClassOf between the exosome classes (checked below).
+EXPECTED_DEFINED_SUBSUMPTIONS = [
+    ("BMSCDerivedExosome", "MSCDerivedExosome"),
+    ("AdiposeMSCDerivedExosome", "MSCDerivedExosome"),
+    ("SynovialMSCDerivedExosome", "MSCDerivedExosome"),
+    ("EmbryonicMSCDerivedExosome", "MSCDerivedExosome"),
+    ("ProstateCancerCellDerivedExosome", "TumourCellDerivedExosome"),
+    ("MineralizingOsteoblastDerivedExosome", "OsteoblastDerivedExosome"),
+]
+
+
+@pytest.fixture(scope="module")
+def kg_report(java):
+    release, _ = assemble()
+    return release, run_hermit(release.knowledge_graph)
+
+
+def test_expected_subsumptions_are_not_asserted():
+    ontology = load_ontology()
+    from rdflib.namespace import RDFS
+
+    for sub, sup in EXPECTED_DEFINED_SUBSUMPTIONS:
+        assert (EXO[sub], RDFS.subClassOf, EXO[sup]) not in ontology
+
+
+def test_ontology_and_facts_are_consistent_with_no_unsatisfiable_class(kg_report):
+    _, report = kg_report
+    assert report.consistent
+    assert report.unsatisfiable == []
+
+
+@pytest.mark.parametrize("sub, sup", EXPECTED_DEFINED_SUBSUMPTIONS)
+def test_hermit_classifies_defined_exosome_classes(kg_report, sub, sup):
+    _, report = kg_report
+    assert (str(EXO[sub]), str(EXO[sup])) in report.inferred_subclasses
+
+
+def test_structural_classifier_agrees_with_hermit(kg_report):
+    release, report = kg_report
+    inferred = materialise(release.knowledge_graph)
+    ours_sub = {(str(s), str(o)) for s, _, o in inferred.triples((None, None, None)) if _ != RDF.type}
+    ours_types = {(str(s), str(o)) for s, o in inferred.subject_objects(RDF.type)}
+    defined = {str(c) for c in release.knowledge_graph.subjects(OWL.equivalentClass, None)}
+    hermit_sub = {(s, o) for s, o in report.inferred_subclasses if s in defined and o in defined}
+    hermit_types = {(i, c) for i, c in report.inferred_types if c in defined}
+    assert {p for p in ours_sub if p[1] in defined} == hermit_sub
+    assert hermit_types, "HermiT classified no exosome preparation under a defined class"
+    assert ours_types >= hermit_types
+    assert {p for p in ours_types if p[1] in defined} == hermit_types
+
+
+def test_inconsistent_addition_is_caught(java):
+    release, _ = assemble()
+    graph = release.knowledge_graph
+    # One exosome released by an osteoblast and by an osteoclast: derivedFrom is functional
+    # and the two lineages are disjoint, so no model exists.
+    bad = URIRef("https://w3id.org/exoonto/exosome/test-impossible")
+    for cell_class in (EXO.Osteoblast, EXO.Osteoclast):
+        cell = BNode()
+        graph.add((cell, RDF.type, cell_class))
+        graph.add((bad, EXO.derivedFrom, cell))
+    graph.add((bad, RDF.type, EXO.Exosome))
+    assert run_hermit(graph).consistent is False
+
+
+def test_reason_command_reports_inconsistency_with_exit_1(tmp_path, java):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix exo: <https://w3id.org/exoonto/> .\n"
+        "<https://w3id.org/exoonto/test/cell> a exo:Osteoblast , exo:Osteoclast .\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(["exoonto", "reason", str(bad)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1
+    assert "inconsistent" in result.stderr
+
+
+def test_reason_without_java_says_so_in_one_sentence(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no java on PATH
+    exoonto = subprocess.run(["which", "exoonto"], capture_output=True, text=True).stdout.strip()
+    result = subprocess.run([exoonto, "reason"], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 3
+    assert result.stderr.strip().startswith("error: HermiT needs a Java runtime")
+    assert "Traceback" not in result.stderr
