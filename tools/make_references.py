@@ -316,6 +316,14 @@ def to_turtle(refs: list[Reference]) -> str:
     return "\n".join(blocks)
 
 
+def canonical(turtle: str) -> str:
+    """The project's one canonical serialization (the same as `exoonto fmt`)."""
+    from exoonto.canonical import canonical_turtle
+    from exoonto.namespaces import new_graph
+
+    return canonical_turtle(new_graph().parse(data=turtle, format="turtle"))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--review", type=Path, default=DEFAULT_REVIEW)
@@ -325,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     refs = parse_references(args.review.read_text(encoding="utf-8"))
-    ttl = to_turtle(refs)
+    ttl = canonical(to_turtle(refs))
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != ttl:

@@ -11,8 +11,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__
-from .canonical import canonical_turtle
-from .errors import CheckFailed
+from .canonical import canonical_turtle, sorted_copy
+from .errors import CheckFailed, InputError, OutputError
 from .load import LoadedGraph, load_shipped
 from .namespaces import new_graph
 from .reason import materialise
@@ -41,13 +41,8 @@ def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
 
 
 def sorted_graph(graph: Graph) -> Graph:
-    """A copy with triples inserted in a fixed order, so serialisers emit a fixed order."""
-    from rdflib.compare import to_canonical_graph
-
-    stable = new_graph()
-    for triple in sorted(to_canonical_graph(graph)):
-        stable.add(triple)
-    return stable
+    """A copy with stable blank-node labels and triples in a fixed insertion order."""
+    return sorted_copy(graph)
 
 
 def ntriples(graph: Graph) -> str:
@@ -56,7 +51,16 @@ def ntriples(graph: Graph) -> str:
 
 
 def rdfxml(graph: Graph) -> str:
-    return sorted_graph(graph).serialize(format="pretty-xml")
+    """Deterministic RDF/XML: Oxigraph's writer over the sorted N-Triples (rdflib's
+    pretty-xml output order depends on PYTHONHASHSEED)."""
+    import pyoxigraph
+
+    from .namespaces import PREFIXES
+
+    triples = pyoxigraph.parse(input=ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
+    return data.decode("utf-8").replace("\r\n", "\n")
 
 
 Writer = Callable[[Release, Path], None]
@@ -78,6 +82,31 @@ def write_knowledge_graph(release: Release, out: Path) -> None:
 
 WRITERS: list[Writer] = [write_ontology, write_knowledge_graph]
 
+# A release folder holds this marker; build refuses to replace a folder without it.
+RELEASE_MARKER = ".exoonto-release"
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace anything but an empty folder or an earlier exoonto release, so
+    `exoonto build --out ~` can never delete a user's files."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if out.is_symlink() or not out.is_dir():
+        raise InputError(f"{out} exists and is not a folder: choose another --out folder.")
+    if any(out.iterdir()) and not (out / RELEASE_MARKER).is_file():
+        raise InputError(
+            f"{out} is not empty and is not an exoonto release (no {RELEASE_MARKER} file), "
+            "so build will not replace it: choose an empty or new --out folder."
+        )
+
+
+def write_marker(release: Release, out: Path) -> None:
+    _write_text(
+        out / RELEASE_MARKER,
+        f"exoonto release {release.version}\n"
+        "This folder is written by 'exoonto build' and is replaced by the next build.\n",
+    )
+
 
 def validate_release(release: Release, loaded: LoadedGraph) -> None:
     from .validate import validate_loaded
@@ -90,24 +119,44 @@ def validate_release(release: Release, loaded: LoadedGraph) -> None:
         )
 
 
-def build(out: Path, extra: tuple[Path, ...] = (), validate: bool = True) -> list[Path]:
-    """Build the release into `out`. Everything is written to a temporary folder beside
-    `out` and moved into place only when every step succeeded, so a failed build leaves the
-    previous release untouched."""
+def build(
+    out: Path, extra: tuple[Path, ...] = (), validate: bool = True, hermit: bool = False
+) -> list[Path]:
+    """Build the release into `out`: parse, reason (the JVM-free materialisation, and HermiT
+    too if `hermit`), validate, serialise. Everything is written to a temporary folder
+    beside `out` and moved into place only when every step succeeded, so a failed build
+    leaves the previous release untouched."""
+    check_replaceable(out.absolute())
     release, loaded = assemble(extra)
+    if hermit:
+        from .reason import check_consistent
+
+        check_consistent(loaded.graph)
     if validate:
         validate_release(release, loaded)
     out = out.resolve()
+    check_replaceable(out)
+    try:
+        _write_atomically(release, out)
+    except OSError as exc:
+        raise OutputError(
+            f"the release cannot be written into {out} ({exc.strerror or exc}); "
+            "the previous release, if any, is unchanged."
+        ) from None
+    return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def _write_atomically(release: Release, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         for writer in WRITERS:
             writer(release, staging)
+        write_marker(release, staging)
         _swap_into_place(staging, out)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return sorted(p for p in out.rglob("*") if p.is_file())
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
@@ -116,6 +165,20 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(previous)
     if out.exists():
         out.rename(previous)
-    staging.rename(out)
+    try:
+        staging.rename(out)
+    except BaseException:
+        # put the previous release back, so a failed build never leaves `out` missing
+        if previous.exists() and not out.exists():
+            previous.rename(out)
+        raise
     if previous.exists():
         shutil.rmtree(previous)
+
+
+# The rest of the release (JSON-LD, N-Triples, VoID, SPARQL examples, SSSOM, Figure 1, HTML
+# docs, the versioned copy) is written by release.py; imported here, at the end, because
+# release.py uses the helpers above. The versioned copy must stay the last writer.
+from .release import RELEASE_WRITERS  # noqa: E402
+
+WRITERS.extend(RELEASE_WRITERS)

@@ -4,33 +4,100 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rdflib import Graph
-from rdflib.compare import to_canonical_graph
+import hashlib
+from collections import defaultdict
+
+from rdflib import BNode, Graph
 
 from .load import parse_turtle
-from .namespaces import bind_prefixes, new_graph
+from .namespaces import PREFIXES, bind_prefixes, new_graph
 
 HEADER = "# Canonical exoonto Turtle: rewrite with `exoonto fmt FILE` after editing.\n"
 
 
-def canonical_turtle(graph: Graph) -> str:
-    """Serialise deterministically: canonical blank-node labels, sorted long-form Turtle."""
+def stable_blank_nodes(graph: Graph) -> Graph:
+    """A copy of `graph` whose blank nodes are labelled by a hash of what they say and of
+    where they hang, so that equal inputs give equal labels across runs.
+
+    This is linear in the graph's size, unlike rdflib's `to_canonical_graph` (which solves
+    the general graph-isomorphism labelling and took seconds here). It is exact for the
+    tree-shaped blank nodes of OWL axioms, lists and typed anonymous individuals; blank
+    nodes it cannot tell apart get a running suffix in the order of their content."""
+    outgoing: dict[BNode, list[tuple]] = defaultdict(list)
+    incoming: dict[BNode, list[tuple]] = defaultdict(list)
+    for s, p, o in graph:
+        if isinstance(s, BNode):
+            outgoing[s].append((p, o))
+        if isinstance(o, BNode):
+            incoming[o].append((s, p))
+    content: dict[BNode, str] = {}
+
+    def describe(node: BNode, path: frozenset = frozenset()) -> str:
+        if node in content:
+            return content[node]
+        if node in path:  # a cycle through blank nodes
+            return "_:cycle"
+        parts = sorted(
+            f"{p.n3()} {describe(o, path | {node}) if isinstance(o, BNode) else o.n3()}"
+            for p, o in outgoing[node]
+        )
+        content[node] = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        return content[node]
+
+    labels: dict[BNode, BNode] = {}
+    taken: dict[str, int] = defaultdict(int)
+    nodes = set(outgoing) | set(incoming)
+    keyed = []
+    for node in nodes:
+        where = sorted(
+            f"{s.n3() if not isinstance(s, BNode) else describe(s)} {p.n3()}"
+            for s, p in incoming[node]
+        )
+        keyed.append((hashlib.sha1((describe(node) + "|" + "\n".join(where)).encode()).hexdigest(), node))
+    for key, node in sorted(keyed, key=lambda item: item[0]):
+        taken[key] += 1
+        labels[node] = BNode(f"b{key[:20]}{taken[key] - 1 if taken[key] > 1 else ''}")
     stable = new_graph()
-    for triple in sorted(to_canonical_graph(graph)):
+    for s, p, o in graph:
+        stable.add((labels.get(s, s), p, labels.get(o, o)))
+    return stable
+
+
+def sorted_copy(graph: Graph) -> Graph:
+    """Stable blank-node labels, and triples inserted in sorted order, so that rdflib's
+    serialisers (which follow insertion order) emit a fixed order."""
+    stable = new_graph()
+    for triple in sorted(stable_blank_nodes(graph)):
         stable.add(triple)
+    return stable
+
+
+def canonical_turtle(graph: Graph) -> str:
+    """Serialise deterministically: stable blank-node labels, sorted long-form Turtle."""
+    stable = sorted_copy(graph)
     bind_prefixes(stable)
+    ours = {str(ns) for _, ns in stable.namespaces()}
+    for prefix, namespace in sorted(graph.namespaces()):
+        if str(namespace) not in ours and prefix not in PREFIXES:
+            stable.bind(prefix, namespace)  # keep a source file's own prefixes
     body = stable.serialize(format="longturtle")
     return HEADER + body.rstrip("\n") + "\n"
 
 
 def is_canonical(path: Path) -> bool:
-    return path.read_text(encoding="utf-8") == canonical_turtle(parse_turtle(path))
+    # parse first: parse_turtle turns unreadable or non-UTF-8 files into one InputError
+    text = canonical_turtle(parse_turtle(path))
+    return path.read_text(encoding="utf-8") == text
 
 
 def rewrite_canonical(path: Path) -> bool:
     """Rewrite a file in canonical form; True if it changed. The file is parsed first, so a
     file with a syntax error is left untouched."""
-    text = canonical_turtle(parse_turtle(path))
+    return write_if_changed(path, canonical_turtle(parse_turtle(path)))
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Replace `path` with `text` (atomically, through a temporary file); True if changed."""
     if path.read_text(encoding="utf-8") == text:
         return False
     tmp = path.with_suffix(path.suffix + ".tmp")

@@ -21,6 +21,12 @@ class InputError(ExoontoError):
     exit_code = EXIT_BAD_INPUT
 
 
+class OutputError(ExoontoError):
+    """An output file or folder cannot be written (permissions, a full disk)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 class CheckFailed(ExoontoError):
     """The input was read but fails a check (validation, consistency)."""
 

@@ -12,6 +12,7 @@ EXOSOME = Namespace(BASE + "exosome/")
 REF = Namespace(BASE + "reference/")
 REVIEW = Namespace(BASE + "review/")
 DISCREPANCY = Namespace(BASE + "discrepancy/")
+SHAPE = Namespace(BASE + "shape/")  # the SHACL shapes in shapes/
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
@@ -27,6 +28,7 @@ PREFIXES: dict[str, Namespace] = {
     "ref": REF,
     "review": REVIEW,
     "discrepancy": DISCREPANCY,
+    "shape": SHAPE,
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),
     "owl": Namespace(str(OWL)),

@@ -44,7 +44,7 @@ def run_hermit(graph: Graph) -> ReasonerReport:
     import owlready2  # heavy: imported only when reasoning
 
     world = owlready2.World()
-    data = graph.serialize(format="nt", encoding="utf-8")
+    data = with_individual_declarations(graph).serialize(format="nt", encoding="utf-8")
     onto = world.get_ontology("https://w3id.org/exoonto/reasoning-input").load(
         fileobj=io.BytesIO(data), format="ntriples"
     )
@@ -68,6 +68,21 @@ def run_hermit(graph: Graph) -> ReasonerReport:
         inferred_subclasses=sorted(after_sub - before_sub),
         inferred_types=sorted(after_types - before_types),
     )
+
+
+def individual_declarations(graph: Graph) -> Graph:
+    """`owl:NamedIndividual` declarations for every IRI typed with a declared class.
+    OWL API infers them, but owlready2 ignores an individual that has none."""
+    declared = Graph()
+    classes = set(graph.subjects(RDF.type, OWL.Class))
+    for subject, cls in graph.subject_objects(RDF.type):
+        if isinstance(subject, URIRef) and cls in classes and subject not in classes:
+            declared.add((subject, RDF.type, OWL.NamedIndividual))
+    return declared
+
+
+def with_individual_declarations(graph: Graph) -> Graph:
+    return graph + individual_declarations(graph)
 
 
 def _named_subclass_pairs(world) -> set[tuple[str, str]]:
@@ -177,6 +192,7 @@ def materialise(graph: Graph) -> Graph:
             for cls, cls_origin in defined.items():
                 if is_a(origin_type, cls_origin):
                     inferred.add((preparation, RDF.type, cls))
+    inferred += individual_declarations(graph)
     for triple in list(inferred):
         if triple in graph:
             inferred.remove(triple)

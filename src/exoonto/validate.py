@@ -1,21 +1,57 @@
-"""SHACL validation of the shipped graph (and users' facts) with pySHACL."""
+"""SHACL validation of the shipped graph (and users' facts) with pySHACL.
+
+The shapes live in the packaged ``shapes/`` folder, one concern a file. The data graph is
+the ontology together with the facts (the class-valued annotations of a finding are checked
+against the ontology's class hierarchy), validated with no inference. Warnings
+(``sh:Warning``) are reported but do not make the graph non-conforming.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
 
 from . import resources
 from .load import LoadedGraph, parse_turtle
 from .namespaces import new_graph
 
+SEVERITY_WORDS = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@dataclass
+class Result:
+    """One sh:ValidationResult of the report, with the files behind its focus node."""
+
+    node: Node  # the result node in the report graph
+    focus: Node
+    path: Node | None
+    value: Node | None
+    message: str
+    severity: URIRef
+    component: URIRef
+    source_shape: Node
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def is_violation(self) -> bool:
+        return self.severity == SH.Violation
+
 
 @dataclass
 class ValidationResult:
-    conforms: bool
+    conforms: bool  # no sh:Violation (warnings allowed)
     report_graph: Graph
-    results: list = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)  # violations only
+    warnings: list[Result] = field(default_factory=list)
+    data_graph: Graph | None = None
+
+    @property
+    def all_results(self) -> list[Result]:
+        return [*self.results, *self.warnings]
 
 
 def load_shapes() -> Graph:
@@ -25,18 +61,213 @@ def load_shapes() -> Graph:
     return shapes
 
 
-def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationResult:
+def run_pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
+    """pySHACL as the project runs it: no inference, SHACL-AF on (SPARQL targets), warnings
+    allowed. The report graph is returned as pySHACL made it."""
     from pyshacl import validate
 
-    shapes = shapes if shapes is not None else load_shapes()
     conforms, report, _text = validate(
-        data, shacl_graph=shapes, advanced=True, allow_warnings=True, inference="none"
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
     )
-    from rdflib.namespace import SH
-
-    results = list(report.subjects(predicate=None, object=SH.ValidationResult))
-    return ValidationResult(bool(conforms), report, results)
+    return bool(conforms), report
 
 
-def validate_loaded(loaded: LoadedGraph) -> ValidationResult:
-    return validate_graph(loaded.graph)
+def top_level_results(report: Graph) -> list[Node]:
+    """The report's results, without the nested sh:detail results of sh:node and friends."""
+    return sorted(
+        {r for report_node in report.subjects(RDF.type, SH.ValidationReport)
+         for r in report.objects(report_node, SH.result)},
+        key=str,
+    )
+
+
+def _message(report: Graph, shapes: Graph, result: Node, shape: Node, component: Node) -> str:
+    for message in report.objects(result, SH.resultMessage):
+        return str(message)
+    messages = list(shapes.objects(shape, SH.message))
+    english = [m for m in messages if isinstance(m, Literal) and m.language in (None, "en")]
+    if english or messages:
+        return str((english or messages)[0])
+    return f"violates {str(component).rsplit('#', 1)[-1]}"
+
+
+def _results(report: Graph, shapes: Graph, loaded: LoadedGraph | None) -> list[Result]:
+    out = []
+    for node in top_level_results(report):
+        focus = report.value(node, SH.focusNode)
+        path = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        shape = report.value(node, SH.sourceShape)
+        component = report.value(node, SH.sourceConstraintComponent)
+        result = Result(
+            node=node,
+            focus=focus,
+            path=path,
+            value=value,
+            message=_message(report, shapes, node, shape, component),
+            severity=report.value(node, SH.resultSeverity) or SH.Violation,
+            component=component,
+            source_shape=shape,
+        )
+        if loaded is not None:
+            result.files = files_behind(loaded, result)
+        out.append(result)
+    return out
+
+
+def files_behind(loaded: LoadedGraph, result: Result) -> list[str]:
+    """The input files that assert the offending triple; failing that, those that describe
+    the focus node."""
+    focus, path, value = result.focus, result.path, result.value
+    patterns = []
+    if isinstance(path, URIRef) and value is not None:
+        patterns.append((focus, path, value))
+    if isinstance(path, URIRef):
+        patterns.append((focus, path, None))
+    if isinstance(value, URIRef):  # an undeclared property is reported as the value
+        patterns.append((focus, value, None))
+    if value is not None:
+        patterns.append((focus, None, value))
+    patterns.append((focus, None, None))
+    patterns.append((None, None, focus))
+    for pattern in patterns:
+        if None not in pattern:
+            files = loaded.files_asserting(pattern)
+        else:
+            files = [name for name, part in loaded.per_file.items() if pattern in part]
+        if files:
+            return [_display_file(name) for name in files]
+    return []
+
+
+def _display_file(name: str) -> str:
+    """Packaged files as 'facts/section1.ttl (packaged)' rather than a site-packages path."""
+    try:
+        root = str(resources.local_path(resources.data_root()))
+    except RuntimeError:
+        return name
+    if name.startswith(root + "/"):
+        return f"{name[len(root) + 1:]} (packaged)"
+    return name
+
+
+def validate_graph(
+    data: Graph, shapes: Graph | None = None, loaded: LoadedGraph | None = None
+) -> ValidationResult:
+    shapes = shapes if shapes is not None else load_shapes()
+    _conforms, report = run_pyshacl(data, shapes)
+    results = _results(report, shapes, loaded)
+    violations = [r for r in results if r.is_violation]
+    warnings = [r for r in results if not r.is_violation]
+    return ValidationResult(not violations, report, violations, warnings, data)
+
+
+def validate_loaded(loaded: LoadedGraph, shapes: Graph | None = None) -> ValidationResult:
+    return validate_graph(loaded.graph, shapes, loaded)
+
+
+# ------------------------------------------------------------------ reports
+
+
+def _short(graph: Graph, term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return graph.namespace_manager.normalizeUri(term)
+    if isinstance(term, Literal):
+        return term.n3(graph.namespace_manager)
+    return f"[{', '.join('a ' + _short(graph, t) for t in graph.objects(term, RDF.type)) or 'blank node'}]"
+
+
+def _describe_path(graph: Graph, path: Node | None, report: Graph) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return _short(graph, path)
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + _short(graph, inverse)
+    return "(a path)"
+
+
+def _label(data: Graph | None, focus: Node) -> str | None:
+    if data is None:
+        return None
+    labels = list(data.objects(focus, RDFS.label))
+    english = [label for label in labels if getattr(label, "language", None) == "en"]
+    chosen = (english or labels)[:1]
+    return str(chosen[0]) if chosen else None
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def human_report(result: ValidationResult, display: Graph | None = None) -> str:
+    """The report for people: results grouped by focus node, with its label, the rule in
+    words, the path and value, the shape, and the files the offending triples came from."""
+    names = display if display is not None else new_graph()
+    data = result.data_graph
+    everything = result.all_results
+    if result.conforms:
+        head = "conforms"
+        if result.warnings:
+            head += f" ({_count(len(result.warnings), 'warning')})"
+    else:
+        nodes = {r.focus for r in result.results}
+        head = (
+            f"does not conform: {_count(len(result.results), 'violation')} "
+            f"on {_count(len(nodes), 'node')}"
+        )
+        if result.warnings:
+            head += f", {_count(len(result.warnings), 'warning')}"
+    lines = [head]
+    by_focus: dict[Node, list[Result]] = {}
+    for r in everything:
+        by_focus.setdefault(r.focus, []).append(r)
+
+    def order(item: tuple[Node, list[Result]]) -> tuple:
+        focus, rs = item
+        return (all(not r.is_violation for r in rs), isinstance(focus, BNode), str(focus))
+
+    for focus, rs in sorted(by_focus.items(), key=order):
+        label = _label(data, focus)
+        lines.append("")
+        lines.append(_short(names, focus) + (f'  "{label}"' if label else ""))
+        for r in sorted(rs, key=lambda r: (not r.is_violation, str(r.source_shape), str(r.value))):
+            lines.append(f"  {SEVERITY_WORDS.get(r.severity, 'result')}: {r.message}")
+            details = []
+            path = _describe_path(names, r.path, result.report_graph)
+            if path:
+                details.append(f"path {path}")
+            if r.value is not None and r.value != r.focus:
+                details.append(f"value {_short(names, r.value)}")
+            shape = _short(names, r.source_shape) if isinstance(r.source_shape, URIRef) else None
+            component = str(r.component).rsplit("#", 1)[-1] if r.component else ""
+            details.append(f"rule {shape} ({component})" if shape else f"rule {component}")
+            lines.append("    " + "; ".join(details))
+            if r.files:
+                lines.append(f"    in {', '.join(r.files)}")
+    return "\n".join(lines) + "\n"
+
+
+def report_turtle(result: ValidationResult) -> str:
+    graph = new_graph()
+    for triple in result.report_graph:
+        graph.add(triple)
+    return graph.serialize(format="turtle")
+
+
+def report_jsonld(result: ValidationResult) -> str:
+    graph = new_graph()
+    for triple in result.report_graph:
+        graph.add(triple)
+    context = {prefix: str(ns) for prefix, ns in graph.namespaces()}
+    text = graph.serialize(format="json-ld", context=context, indent=2)
+    json.loads(text)  # always valid JSON
+    return text

@@ -48,7 +48,7 @@ def _register() -> None:
             if exc.name and exc.name.startswith(__name__):
                 continue
             raise
-        commands = getattr(module, "commands", [module.command])
+        commands = getattr(module, "commands", None) or [module.command]
         for command in commands:
             main.add_command(command)
 

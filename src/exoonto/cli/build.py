@@ -12,8 +12,17 @@ from ..build import build
     "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
     show_default=True, help="Folder to write the release into (replaced atomically).",
 )
-def command(out: Path) -> None:
-    """Validate the graph and write the release (ontology, knowledge graph, ...)."""
-    written = build(out)
+@click.option(
+    "--hermit", is_flag=True,
+    help="Also check consistency with HermiT (needs Java) before writing; exit 1 if inconsistent.",
+)
+def command(out: Path, hermit: bool) -> None:
+    """Validate the graph and write the release: the ontology (Turtle, RDF/XML, JSON-LD),
+    the knowledge graph (Turtle, N-Triples, JSON-LD), VoID/DCAT, SPARQL examples, SSSOM
+    mappings, Figure 1, HTML docs and a versioned copy.
+
+    Nothing is written unless every step succeeds; exit 1 if the graph does not conform
+    to the shapes (or, with --hermit, is inconsistent)."""
+    written = build(out, hermit=hermit)
     for path in written:
         click.echo(str(path))

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import click
 
-from ..canonical import is_canonical, rewrite_canonical
+from ..canonical import canonical_turtle, is_canonical, write_if_changed
+from ..load import parse_turtle
 from ..errors import EXIT_FAILED
 
 
@@ -25,6 +26,8 @@ def command(check: bool, paths: tuple[Path, ...]) -> None:
         if unformatted:
             raise SystemExit(EXIT_FAILED)
         return
-    for f in files:
-        if rewrite_canonical(f):
+    # every file is parsed before any is written: a syntax error in one leaves all untouched
+    texts = [(f, canonical_turtle(parse_turtle(f))) for f in files]
+    for f, text in texts:
+        if write_if_changed(f, text):
             click.echo(f"rewrote {f}")

@@ -17,8 +17,8 @@ def command(ontology_only: bool, extra: tuple[Path, ...]) -> None:
 
     EXTRA are Turtle files of your own to reason over together with the shipped graph.
     Exit 1 if the graph is inconsistent or has unsatisfiable classes; 3 without Java."""
-    release, _ = assemble(extra)
-    graph = release.ontology if ontology_only else release.knowledge_graph
+    release, loaded = assemble(extra)
+    graph = release.ontology if ontology_only else loaded.graph
     report = run_hermit(graph)
     if not report.consistent:
         click.secho("inconsistent: " + report.explanation, fg="red", err=True)
