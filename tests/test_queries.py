@@ -152,11 +152,7 @@ def test_every_competency_question_has_a_stored_query_and_a_golden_answer():
 
 # Golden answers the facts do not give yet; each is reported to the lead. strict: when the
 # facts are fixed the test passes and the xfail must be removed.
-KNOWN_FACT_ISSUES = {
-    "cq19": "discrepancy nodes D04, D05, D08, D22, D23, D24, D26, D28 (and D07, an internal "
-    "misprint) record details only in a title or under-specification, which their own comments "
-    "call 'no contradiction'; the contract has no property to tell them from disagreements",
-}
+KNOWN_FACT_ISSUES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF
 from exoonto.build import assemble
 from exoonto.load import load_ontology
 from exoonto.namespaces import EXO
-from exoonto.reason import materialise, run_hermit
+from exoonto.reason import classify, materialise, run_hermit
 
 # Subsumptions that follow from the origin definitions and the cell hierarchy, not from any
 # asserted subClassOf between the exosome classes (checked below).
@@ -55,7 +55,7 @@ def test_hermit_classifies_defined_exosome_classes(kg_report, sub, sup):
 
 def test_structural_classifier_agrees_with_hermit(kg_report):
     asserted, report = kg_report
-    inferred = materialise(asserted)
+    inferred = classify(asserted)
     ours_sub = {(str(s), str(o)) for s, _, o in inferred.triples((None, None, None)) if _ != RDF.type}
     ours_types = {(str(s), str(o)) for s, o in inferred.subject_objects(RDF.type)}
     defined = {str(c) for c in asserted.subjects(OWL.equivalentClass, None)}
@@ -116,3 +116,15 @@ def test_reason_without_java_says_so_in_one_sentence(tmp_path):
     assert result.returncode == 3
     assert result.stderr.strip().startswith("error: HermiT needs a Java runtime")
     assert "Traceback" not in result.stderr
+
+
+def test_materialised_subclass_closure_is_reflexive_and_transitive():
+    _, loaded = assemble()
+    inferred = materialise(loaded.graph)
+    both = loaded.graph + inferred
+    from rdflib.namespace import RDFS
+
+    assert (EXO.Osteoclast, RDFS.subClassOf, EXO.Osteoclast) in both
+    # BMSC-derived exosome ⊑ MSC-derived exosome (classified) ⊑ Exosome ⊑ extracellular vesicle
+    assert (EXO.BMSCDerivedExosome, RDFS.subClassOf, EXO.ExtracellularVesicle) in both
+    assert (EXO.ST2Cell, RDFS.subClassOf, EXO.Cell) in both

@@ -331,7 +331,7 @@ def test_cli_human_report(ontology_only):
     assert out.startswith("does not conform: 1 violation on 1 node")
     assert "finding:R90-02" in out
     assert '"Osteoclast exosomes inhibit bone formation (Tester 2016)"' in out  # the label
-    assert "one of the nine exo:Effect individuals" in out  # the rule in words
+    assert "one of the ten exo:Effect individuals" in out  # the rule in words
     assert "path exo:hasEffect" in out and "value exo:activated" in out
     assert "shape:Finding-hasEffect (InConstraintComponent)" in out
     assert f"in {case}" in out  # the file the triple came from

@@ -166,9 +166,8 @@ def superclass_closure(graph: Graph) -> dict[URIRef, set[URIRef]]:
     return closure
 
 
-def materialise(graph: Graph) -> Graph:
-    """The inferences the stored queries rely on, as a separate graph:
-    subsumption between origin-defined exosome classes, and the defined classes of each
+def classify(graph: Graph) -> Graph:
+    """Subsumption between origin-defined exosome classes, and the defined classes of each
     exosome preparation. Sound for the pattern `Exosome ⊓ ∃derivedFrom.X`; the tests check
     it agrees with HermiT on the shipped graph."""
     inferred = Graph()
@@ -192,6 +191,30 @@ def materialise(graph: Graph) -> Graph:
             for cls, cls_origin in defined.items():
                 if is_a(origin_type, cls_origin):
                     inferred.add((preparation, RDF.type, cls))
+    return inferred
+
+
+def subclass_closure_triples(graph: Graph) -> Graph:
+    """`C rdfs:subClassOf A` for every named class C and each of its named ancestors A,
+    C itself included (RDFS entailment rules rdfs10 and rdfs11). With these, queries ask
+    `?c rdfs:subClassOf exo:X` instead of the property path `rdfs:subClassOf*`, which some
+    stores (Virtuoso 7) evaluate wrongly."""
+    closed = Graph()
+    classes = {c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    closure = superclass_closure(graph)
+    for cls in classes:
+        for ancestor in closure.get(cls, {cls}):
+            closed.add((cls, RDFS.subClassOf, ancestor))
+    return closed
+
+
+def materialise(graph: Graph) -> Graph:
+    """The inferences the stored queries rely on, as a separate graph: the classification
+    of the origin-defined exosome classes and preparations (`classify`), the
+    reflexive-transitive closure of rdfs:subClassOf over it, and owl:NamedIndividual
+    declarations for owlready2 users."""
+    inferred = classify(graph)
+    inferred += subclass_closure_triples(graph + inferred)
     inferred += individual_declarations(graph)
     for triple in list(inferred):
         if triple in graph:
