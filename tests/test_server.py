@@ -617,7 +617,8 @@ CHROMIUM_ARGS = [
 def test_pages_in_a_headless_browser(server, http, tmp_path):
     from urllib.parse import urlsplit
 
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    from playwright import sync_api
+
     assert os.path.exists(CHROMIUM), "Chromium is needed: apt-get install chromium (.ci/run does)"
     shots = os.environ.get("EXOONTO_SCREENSHOTS") or str(tmp_path)
     expected = http.get(server + "/queries/cq14", params={"ref": "27"}).json()["results"][

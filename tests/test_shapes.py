@@ -155,8 +155,7 @@ def jena_futures(data_files):
 
 @pytest.fixture(scope="module")
 def jena_reports(jena_futures) -> dict[str, Graph]:
-    if jena_futures is None:
-        pytest.skip("Jena (Debian libapache-jena-java) and java are needed")
+    assert jena_futures is not None, "Jena (libapache-jena-java) and Java are needed (.ci/run installs them)"
     return {name: future.result() for name, future in jena_futures.items()}
 
 
