@@ -53,12 +53,18 @@ def timed(args: list[str], timeout_s: float, env: dict | None = None) -> dict:
     last JSON line the child printed (its own inner timings)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
+        process = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *args],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, **(env or {})}, start_new_session=True)
         try:
-            done = subprocess.run(["/usr/bin/time", "-v", "-o", report.name, *args],
-                                  capture_output=True, text=True, timeout=timeout_s,
-                                  env={**os.environ, **(env or {})})
+            stdout, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
+            import signal
+
+            os.killpg(process.pid, signal.SIGKILL)  # the measured child too, not only `time`
+            process.communicate()
             return {"timeout_s": timeout_s, "wall_s": None}
+        done = subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
         wall = time.perf_counter() - start
         text = report.read()
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)

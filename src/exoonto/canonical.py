@@ -16,8 +16,9 @@ HEADER = "# Canonical exoonto Turtle: rewrite with `exoonto fmt FILE` after edit
 
 
 def stable_blank_nodes(graph: Graph) -> Graph:
-    """A copy of `graph` whose blank nodes are labelled by a hash of what they say and of
-    where they hang, so that equal inputs give equal labels across runs.
+    """A copy of `graph` whose blank nodes are labelled by a hash of what they say and,
+    recursively, of the labels of the nodes they hang from, so that equal inputs give equal
+    labels across runs.
 
     This is linear in the graph's size, unlike rdflib's `to_canonical_graph` (which solves
     the general graph-isomorphism labelling and took seconds here). It is exact for the
@@ -44,22 +45,31 @@ def stable_blank_nodes(graph: Graph) -> Graph:
         content[node] = hashlib.sha1("\n".join(parts).encode()).hexdigest()
         return content[node]
 
-    labels: dict[BNode, BNode] = {}
+    labels: dict[BNode, str] = {}
     taken: dict[str, int] = defaultdict(int)
-    nodes = set(outgoing) | set(incoming)
-    keyed = []
-    for node in nodes:
-        where = sorted(
-            f"{s.n3() if not isinstance(s, BNode) else describe(s)} {p.n3()}"
-            for s, p in incoming[node]
-        )
-        keyed.append((hashlib.sha1((describe(node) + "|" + "\n".join(where)).encode()).hexdigest(), node))
-    for key, node in sorted(keyed, key=lambda item: item[0]):
-        taken[key] += 1
-        labels[node] = BNode(f"b{key[:20]}{taken[key] - 1 if taken[key] > 1 else ''}")
+
+    def label(node: BNode, path: frozenset = frozenset()) -> str:
+        # a node's label covers its content and, recursively, the labels of the nodes it
+        # hangs from, so that equal sub-structures in different places get different labels
+        if node in labels:
+            return labels[node]
+        where = sorted(f"{_parent(s, path | {node})} {p.n3()}" for s, p in incoming[node])
+        key = hashlib.sha1((describe(node) + "|" + "\n".join(where)).encode()).hexdigest()[:20]
+        taken[key] += 1  # true duplicates (same content, same place) get a running suffix
+        labels[node] = f"b{key}{taken[key] - 1 if taken[key] > 1 else ''}"
+        return labels[node]
+
+    def _parent(node, path: frozenset) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        return "_:cycle" if node in path else label(node, path)
+
+    for node in sorted(set(outgoing) | set(incoming), key=describe):
+        label(node)
+    labels_as_nodes = {node: BNode(text) for node, text in labels.items()}
     stable = new_graph()
     for s, p, o in graph:
-        stable.add((labels.get(s, s), p, labels.get(o, o)))
+        stable.add((labels_as_nodes.get(s, s), p, labels_as_nodes.get(o, o)))
     return stable
 
 
