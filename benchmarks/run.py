@@ -233,7 +233,8 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
     from exoonto.validate import load_shapes
     from tests.jena import jena_classpath
 
-    shapes_file = Path(tempfile.mkdtemp(prefix="exoonto-bench-")) / "shapes.ttl"
+    folder = Path(tempfile.mkdtemp(prefix="exoonto-bench-"))
+    shapes_file = folder / "shapes.ttl"
     shapes_file.write_text(load_shapes().serialize(format="turtle"), encoding="utf-8")
     del resources
     for size in sizes:
@@ -247,6 +248,7 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
             else:
                 result = timed(child(engine, str(path)), timeout_s)
             record({"bench": "shacl", "engine": engine, "triples_target": size, **result})
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def bench_load(sizes: list[int], repeat: int) -> None:

@@ -150,19 +150,7 @@ def test_every_competency_question_has_a_stored_query_and_a_golden_answer():
         assert stored.source.startswith(qid + "-")
 
 
-# Golden answers the facts do not give yet; each is reported to the lead. strict: when the
-# facts are fixed the test passes and the xfail must be removed.
-KNOWN_FACT_ISSUES: dict[str, str] = {}
-
-
-@pytest.mark.parametrize(
-    "qid",
-    [
-        pytest.param(qid, marks=pytest.mark.xfail(reason=KNOWN_FACT_ISSUES[qid], strict=True))
-        if qid in KNOWN_FACT_ISSUES else qid
-        for qid in QUERY_IDS
-    ],
-)
+@pytest.mark.parametrize("qid", QUERY_IDS)
 def test_golden_answer(qid, oxigraph_results):
     columns, golden = read_golden(qid)
     result = oxigraph_results[qid]
