@@ -306,10 +306,10 @@ def ontology_only(monkeypatch):
         load_module, "shipped_sources", lambda: [resources.ontology_file(), CONTEXT]
     )
 
-    def memoised(loaded, shapes=None):
-        key = tuple(loaded.per_file)
+    def memoised(loaded, shapes=None, engine="turbo"):
+        key = (tuple(loaded.per_file), engine)
         if key not in _CLI_CACHE:
-            _CLI_CACHE[key] = validate_loaded(loaded, shapes)
+            _CLI_CACHE[key] = validate_loaded(loaded, shapes, engine)
         return _CLI_CACHE[key]
 
     monkeypatch.setattr(cli_validate, "validate_loaded", memoised)
@@ -379,3 +379,16 @@ def test_validate_loaded_names_the_files(ontology_only):
     assert only.files == [str(case)]
     assert only.value == URIRef(expand("exo:activated"))
     assert only.focus == URIRef(expand("finding:R90-02"))
+
+
+def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(data_files, shapes, negative_results):
+    """`exoonto validate` runs pyshacl-turbo by default; pySHACL is the reference engine."""
+    for name in ("negative", "positive", "shipped"):
+        graph = Graph().parse(data_files[name], format="nt")
+        turbo_conforms, turbo_report = run_pyshacl(graph, shapes, engine="turbo")
+        if name == "negative":
+            reference = negative_results
+        else:
+            reference = result_keys(run_pyshacl(graph, shapes)[1])
+        assert result_keys(turbo_report) == reference, name
+        assert turbo_conforms == (name != "negative"), name

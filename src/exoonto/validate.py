@@ -1,4 +1,8 @@
-"""SHACL validation of the shipped graph (and users' facts) with pySHACL.
+"""SHACL validation of the shipped graph (and users' facts).
+
+Two engines with pySHACL's `validate()` API: pyshacl-turbo (a Rust engine, about 20x
+faster here, the default) and pySHACL (the reference; `--engine pyshacl`). The tests check
+that both give the same results, and that pySHACL agrees with Jena SHACL.
 
 The shapes live in the packaged ``shapes/`` folder, one concern a file. The data graph is
 the ontology together with the facts (the class-valued annotations of a finding are checked
@@ -61,10 +65,17 @@ def load_shapes() -> Graph:
     return shapes
 
 
-def run_pyshacl(data: Graph, shapes: Graph) -> tuple[bool, Graph]:
-    """pySHACL as the project runs it: no inference, SHACL-AF on (SPARQL targets), warnings
-    allowed. The report graph is returned as pySHACL made it."""
-    from pyshacl import validate
+ENGINES = ("turbo", "pyshacl")
+
+
+def run_pyshacl(data: Graph, shapes: Graph, engine: str = "pyshacl") -> tuple[bool, Graph]:
+    """pySHACL (or pyshacl-turbo, same API) as the project runs it: no inference, SHACL-AF
+    on (SPARQL targets), warnings allowed. The report graph is returned as the engine made
+    it."""
+    if engine == "turbo":
+        from pyshacl_turbo import validate
+    else:
+        from pyshacl import validate
 
     conforms, report, _text = validate(
         data,
@@ -157,18 +168,21 @@ def _display_file(name: str) -> str:
 
 
 def validate_graph(
-    data: Graph, shapes: Graph | None = None, loaded: LoadedGraph | None = None
+    data: Graph, shapes: Graph | None = None, loaded: LoadedGraph | None = None,
+    engine: str = "turbo",
 ) -> ValidationResult:
     shapes = shapes if shapes is not None else load_shapes()
-    _conforms, report = run_pyshacl(data, shapes)
+    _conforms, report = run_pyshacl(data, shapes, engine)
     results = _results(report, shapes, loaded)
     violations = [r for r in results if r.is_violation]
     warnings = [r for r in results if not r.is_violation]
     return ValidationResult(not violations, report, violations, warnings, data)
 
 
-def validate_loaded(loaded: LoadedGraph, shapes: Graph | None = None) -> ValidationResult:
-    return validate_graph(loaded.graph, shapes, loaded)
+def validate_loaded(
+    loaded: LoadedGraph, shapes: Graph | None = None, engine: str = "turbo"
+) -> ValidationResult:
+    return validate_graph(loaded.graph, shapes, loaded, engine)
 
 
 # ------------------------------------------------------------------ reports
