@@ -176,9 +176,28 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(previous)
 
 
-# The rest of the release (JSON-LD, N-Triples, VoID, SPARQL examples, SSSOM, Figure 1, HTML
-# docs, the versioned copy) is written by release.py; imported here, at the end, because
-# release.py uses the helpers above. The versioned copy must stay the last writer.
-from .release import RELEASE_WRITERS  # noqa: E402
+# The rest of the release (JSON-LD, N-Triples, SPARQL examples, SSSOM, Figure 1, HTML docs,
+# VoID, the versioned copy); imported here, at the end, because those modules use the
+# helpers above. The order matters: void.ttl records the size of the files written before
+# it, and the versioned copy copies everything written before it, so it stays last.
+from .figure import write_figure  # noqa: E402
+from .release import (  # noqa: E402
+    write_jsonld_and_ntriples,
+    write_sparql_examples,
+    write_sssom,
+    write_versioned_copy,
+    write_void,
+)
+from .site import write_docs  # noqa: E402
 
-WRITERS.extend(RELEASE_WRITERS)
+WRITERS.extend(
+    [
+        write_jsonld_and_ntriples,
+        write_sparql_examples,
+        write_sssom,
+        write_figure,
+        write_docs,
+        write_void,
+        write_versioned_copy,
+    ]
+)

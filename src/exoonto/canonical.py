@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import hashlib
 from collections import defaultdict
+from pathlib import Path
 
 from rdflib import BNode, Graph
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import click
 
 from ..canonical import canonical_turtle, is_canonical, write_if_changed
-from ..load import parse_turtle
 from ..errors import EXIT_FAILED
+from ..load import parse_turtle
 
 
 @click.command("fmt")

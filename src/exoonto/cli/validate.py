@@ -8,7 +8,13 @@ import click
 
 from ..errors import EXIT_FAILED
 from ..load import load_shipped
-from ..validate import ENGINES, human_report, report_jsonld, report_turtle, validate_loaded
+from ..validate import (
+    ENGINES,
+    human_report,
+    report_jsonld,
+    report_turtle,
+    validate_loaded,
+)
 
 FORMATS = ("text", "turtle", "json")
 
