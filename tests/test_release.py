@@ -535,3 +535,14 @@ def test_a_release_folder_is_replaced(release_dir, tmp_path, monkeypatch):
     assert not (previous / "stale.txt").exists()
     assert (previous / RELEASE_MARKER).is_file()
     assert (previous / "void.ttl").read_bytes() == (release_dir / "void.ttl").read_bytes()
+
+
+def test_docs_show_the_kind_of_every_discrepancy(release_dir, kg):
+    page = (release_dir / "docs" / "discrepancies.html").read_text(encoding="utf-8")
+    discrepancies = set(kg.subjects(RDF.type, URIRef("https://w3id.org/exoonto/Discrepancy")))
+    assert len(discrepancies) > 20
+    for node in discrepancies:
+        kind = kg.value(node, URIRef("https://w3id.org/exoonto/hasDiscrepancyKind"))
+        label = kg.value(kind, RDFS.label) if kind is not None else None
+        assert label is not None, node
+        assert f">{label}</a>" in page, (node, label)

@@ -540,13 +540,15 @@ def references_page(site: Site) -> str:
 def discrepancies_page(site: Site) -> str:
     kg, esc = site.kg, html.escape
     body = [
-        f"<p>{len(site.discrepancies)} places where the review's text and its reference list (or "
-        "its Chinese and English front matter) disagree.</p>"
+        f"<p>{len(site.discrepancies)} places where the review's text and its reference list "
+        "disagree, a detail appears only in a reference's title, or the review disagrees with "
+        "itself or misprints a term; each has its kind.</p>"
     ]
     for node in site.discrepancies:
         flagged = sorted(kg.subjects(EXO.hasDiscrepancy, node), key=lambda n: _natural_key(_local_name(str(n))))
         rows = [
             ("IRI", f"<code>{esc(str(node))}</code>"),
+            ("kind", site.links(kg.objects(node, EXO.hasDiscrepancyKind))),
             ("text says", "<br>".join(site.link(v) for v in _literals(kg, node, EXO.textSays))),
             ("reference says", "<br>".join(site.link(v) for v in _literals(kg, node, EXO.referenceSays))),
             ("comment", "<br>".join(site.link(v) for v in _literals(kg, node, RDFS.comment))),
