@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import __version__, resources
+from . import __version__
 from .canonical import canonical_turtle, sorted_copy
 from .errors import CheckFailed, InputError, OutputError
 from .load import LoadedGraph, load_shipped
@@ -27,8 +27,10 @@ class Release:
 
 
 def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
+    from .load import load_ontology
+
     loaded = load_shipped(extra)
-    ontology = loaded.part(resources.ontology_file())  # parsed once, with the facts
+    ontology = load_ontology()
     inferred = materialise(loaded.graph)
     kg = new_graph()
     for triple in loaded.graph:

@@ -54,10 +54,6 @@ class LoadedGraph:
     graph: Graph
     per_file: dict[str, Graph] = field(default_factory=dict)
 
-    def part(self, source: Source) -> Graph:
-        """The triples one input file contributed."""
-        return self.per_file[_display_name(source)]
-
     def files_asserting(self, triple: tuple) -> list[str]:
         return [name for name, part in self.per_file.items() if triple in part]
 
