@@ -93,14 +93,15 @@ def release_file(triples: int) -> Path:
     so every server answers the same queries over the same triples."""
     path = DATA / f"synthetic-{triples}.release.nt"
     if not path.exists():
-        import rdflib
+        import pyoxigraph
 
-        from exoonto.reason import materialise
+        from exoonto.reason import materialise_store
 
-        source = data_file(triples)
-        graph = rdflib.Graph().parse(source, format="nt")
-        inferred = materialise(graph).serialize(format="nt", encoding="utf-8")
-        path.write_bytes(source.read_bytes() + inferred)
+        store = pyoxigraph.Store()
+        store.bulk_load(path=str(data_file(triples)), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        materialise_store(store)
+        store.dump(output=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES,
+                   from_graph=pyoxigraph.DefaultGraph())
     return path
 
 

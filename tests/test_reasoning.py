@@ -128,3 +128,68 @@ def test_materialised_subclass_closure_is_reflexive_and_transitive():
     # BMSC-derived exosome ⊑ MSC-derived exosome (classified) ⊑ Exosome ⊑ extracellular vesicle
     assert (EXO.BMSCDerivedExosome, RDFS.subClassOf, EXO.ExtracellularVesicle) in both
     assert (EXO.ST2Cell, RDFS.subClassOf, EXO.Cell) in both
+
+
+# --- the same materialisation on a pyoxigraph store (exoonto serve with big extra files) ---
+
+
+def _store_of(*graphs) -> "pyoxigraph.Store":
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for graph in graphs:
+        store.load(graph.serialize(format="nt", encoding="utf-8"),
+                   format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _named_triples(store) -> set:
+    import pyoxigraph
+
+    return {q.triple for q in store
+            if not any(isinstance(t, pyoxigraph.BlankNode) for t in q.triple)}
+
+
+def test_store_materialisation_equals_the_rdflib_one_on_the_shipped_graph():
+    from exoonto.reason import materialise_store
+
+    _, loaded = assemble()
+    inferred = materialise(loaded.graph)
+    store = _store_of(loaded.graph)
+    added = materialise_store(store)
+    assert added == len(inferred) > 800
+    assert _named_triples(store) == _named_triples(_store_of(loaded.graph, inferred))
+
+
+def test_store_materialisation_classifies_new_preparations_and_classes():
+    """A user's facts file with a new cell class and an exosome preparation from it: the
+    preparation gets the origin-defined classes and the new class the subclass closure."""
+    from rdflib import Graph
+    from rdflib.namespace import RDFS
+
+    from exoonto.reason import materialise_store
+
+    _, loaded = assemble()
+    addition = Graph().parse(format="turtle", data="""
+        @prefix exo: <https://w3id.org/exoonto/> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        exo:MyOsteoclastLine a owl:Class ; rdfs:subClassOf exo:Osteoclast .
+        <https://w3id.org/exoonto/cell/my-line> a exo:MyOsteoclastLine .
+        <https://w3id.org/exoonto/exosome/my-line-exosome> a exo:Exosome ;
+            exo:derivedFrom <https://w3id.org/exoonto/cell/my-line> .
+    """)
+    store = _store_of(loaded.graph, addition)
+    materialise_store(store)
+    expected = _named_triples(_store_of(loaded.graph, addition, materialise(loaded.graph + addition)))
+    assert _named_triples(store) == expected
+
+    import pyoxigraph
+
+    prep = pyoxigraph.NamedNode("https://w3id.org/exoonto/exosome/my-line-exosome")
+    osteoclast_exosome = pyoxigraph.NamedNode(str(EXO.OsteoclastDerivedExosome))
+    assert pyoxigraph.Triple(prep, pyoxigraph.NamedNode(str(RDF.type)), osteoclast_exosome) in {
+        q.triple for q in store}
+    new_class = pyoxigraph.NamedNode(str(EXO.MyOsteoclastLine))
+    assert pyoxigraph.Triple(new_class, pyoxigraph.NamedNode(str(RDFS.subClassOf)),
+                             pyoxigraph.NamedNode(str(EXO.Cell))) in {q.triple for q in store}

@@ -694,3 +694,87 @@ def test_pages_in_a_headless_browser(server, http, tmp_path):
     assert not problems, problems
     hosts = {urlsplit(url).hostname for url in requested if not url.startswith(("data:", "about:"))}
     assert hosts == {"127.0.0.1"}, f"the pages requested other hosts: {hosts}"
+
+
+# ---------------------------------------------------------------------- extra facts files
+NEW_STUDY_TTL = """\
+@prefix exo: <https://w3id.org/exoonto/> .
+@prefix finding: <https://w3id.org/exoonto/finding/> .
+@prefix exosome: <https://w3id.org/exoonto/exosome/> .
+@prefix ref: <https://w3id.org/exoonto/reference/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+ref:R41 a exo:JournalArticle ; exo:referenceNumber 41 ; exo:shortCitation "Added 2026" .
+exosome:R41-osteoclast a exo:Exosome ; exo:derivedFrom [ a exo:Osteoclast ] .
+finding:R41-01 a exo:Finding ;
+    rdfs:label "Osteoclast exosomes inhibit osteoblast differentiation (added)"@en ;
+    exo:hasExosomeSource exosome:R41-osteoclast ;
+    exo:hasTarget exo:Osteoblast ;
+    exo:hasEffect exo:inhibits ;
+    exo:affectsProcess exo:OsteoblastDifferentiation ;
+    exo:citesStudy ref:R41 ;
+    exo:hasStatementStatus exo:reportedResult .
+"""
+
+
+@pytest.fixture(scope="module")
+def server_with_extras(tmp_path_factory):
+    """`exoonto serve` with a Turtle file (one new study) and an N-Triples file (50
+    synthetic findings from the benchmarks' generator) added to the release graph."""
+    from .serverproc import running_server
+    from .test_benchmark_generator import generate
+
+    folder = tmp_path_factory.mktemp("extras")
+    (folder / "new-study.ttl").write_text(NEW_STUDY_TTL, encoding="utf-8")
+    (folder / "synthetic.nt").write_text(generate("--findings", "50", "--seed", "3"))
+    with running_server(folder, str(folder / "new-study.ttl"), str(folder / "synthetic.nt")) as srv:
+        yield srv.url
+
+
+def select(url: str, query: str) -> list[dict]:
+    sparql = wrapper(url, JSON, "PREFIX exo: <https://w3id.org/exoonto/>\n" + query)
+    return sparql.queryAndConvert()["results"]["bindings"]
+
+
+def test_extra_files_are_served_with_their_findings(server_with_extras):
+    from exoonto.load import load_shipped
+    from exoonto.namespaces import EXO as EXO_NS
+
+    shipped = len(set(load_shipped().graph.subjects(RDF.type, EXO_NS.Finding)))
+    rows = select(server_with_extras, "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a exo:Finding }")
+    assert int(rows[0]["n"]["value"]) == shipped + 1 + 50
+
+
+def test_extra_files_are_classified_for_the_stored_queries(server_with_extras, http):
+    """The new preparation is inferred to be an osteoclast-derived exosome, so the stored
+    query for osteoclast exosomes acting on osteoblasts (CQ10) finds the new study."""
+    assert wrapper(
+        server_with_extras, JSON,
+        f"ASK {{ <{EXO}exosome/R41-osteoclast> a <{EXO}OsteoclastDerivedExosome> }}",
+    ).queryAndConvert()["boolean"] is True
+    answer = http.get(server_with_extras + "/queries/cq10",
+                      headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+    rows = [{k: v["value"] for k, v in b.items()} for b in answer.json()["results"]["bindings"]]
+    assert {"ref": "41", "study": "Added 2026", "effect": "inhibits",
+            "process": "osteoblast differentiation"}.items() <= next(
+        r for r in rows if r["ref"] == "41").items()
+
+
+def test_extra_finding_is_dereferenceable(server_with_extras, http):
+    page = http.get(server_with_extras + "/finding/R41-01", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200
+    graph = Graph().parse(data=page.text, format="turtle")
+    assert (URIRef(f"{EXO}finding/R41-01"), URIRef(f"{EXO}hasEffect"),
+            URIRef(f"{EXO}inhibits")) in graph
+
+
+def test_bad_extra_file_is_one_sentence_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(NEW_STUDY_TTL + 'finding:R41-02 rdfs:label "unterminated .\n', encoding="utf-8")
+    done = subprocess.run(["exoonto", "serve", "--port", str(free_port()), str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith(f"error: {bad}, line 17, column ") and "Turtle syntax error" in lines[0]

@@ -6,10 +6,13 @@ from __future__ import annotations
 import io
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from .errors import CheckFailed, MissingTool
 from .namespaces import EXO
@@ -170,27 +173,46 @@ def classify(graph: Graph) -> Graph:
     """Subsumption between origin-defined exosome classes, and the defined classes of each
     exosome preparation. Sound for the pattern `Exosome ⊓ ∃derivedFrom.X`; the tests check
     it agrees with HermiT on the shipped graph."""
-    inferred = Graph()
     defined = origin_defined_classes(graph)
     closure = superclass_closure(graph)
+    inferred = defined_class_subsumptions(defined, closure)
+    origin_types = (
+        (preparation, origin_type)
+        for preparation, origin in graph.subject_objects(DERIVED_FROM)
+        if (preparation, RDF.type, EXOSOME) in graph
+        for origin_type in graph.objects(origin, RDF.type)
+    )
+    inferred += preparation_types(origin_types, defined, closure)
+    return inferred
 
-    def is_a(cls: URIRef, ancestor: URIRef) -> bool:
-        return ancestor in closure.get(cls, {cls})
 
+Closure = dict[URIRef, set[URIRef]]
+
+
+def defined_class_subsumptions(defined: dict[URIRef, URIRef], closure: Closure) -> Graph:
+    """`A ⊑ B` when A's origin is a subclass of B's, and every defined class ⊑ Exosome."""
+    inferred = Graph()
     for sub, sub_origin in defined.items():
         for sup, sup_origin in defined.items():
-            if sub != sup and is_a(sub_origin, sup_origin):
+            if sub != sup and sup_origin in closure.get(sub_origin, {sub_origin}):
                 inferred.add((sub, RDFS.subClassOf, sup))
         inferred.add((sub, RDFS.subClassOf, EXOSOME))
-    for preparation, origin in graph.subject_objects(DERIVED_FROM):
-        if (preparation, RDF.type, EXOSOME) not in graph:
+    return inferred
+
+
+def preparation_types(
+    origin_types: Iterable[tuple[Node, Node]], defined: dict[URIRef, URIRef], closure: Closure
+) -> Graph:
+    """`preparation a C` for each defined class C whose origin class the type of the
+    preparation's origin falls under; `origin_types` pairs each exosome preparation with
+    a type of the cell it is derived from."""
+    inferred = Graph()
+    for preparation, origin_type in origin_types:
+        if not isinstance(origin_type, URIRef):
             continue
-        for origin_type in graph.objects(origin, RDF.type):
-            if not isinstance(origin_type, URIRef):
-                continue
-            for cls, cls_origin in defined.items():
-                if is_a(origin_type, cls_origin):
-                    inferred.add((preparation, RDF.type, cls))
+        for cls, cls_origin in defined.items():
+            if cls_origin in closure.get(origin_type, {origin_type}):
+                inferred.add((preparation, RDF.type, cls))
     return inferred
 
 
@@ -220,3 +242,79 @@ def materialise(graph: Graph) -> Graph:
         if triple in graph:
             inferred.remove(triple)
     return inferred
+
+
+# --- the same materialisation over a pyoxigraph store, for graphs too big for rdflib -----
+
+SCHEMA_PREDICATES = (
+    RDFS.subClassOf, OWL.equivalentClass, OWL.intersectionOf, OWL.onProperty,
+    OWL.someValuesFrom, RDF.first, RDF.rest,
+)
+
+PREPARATION_ORIGIN_TYPES = f"""
+SELECT DISTINCT ?preparation ?type WHERE {{
+    ?preparation <{DERIVED_FROM}> ?origin ; a <{EXOSOME}> .
+    ?origin a ?type .
+}}"""
+
+UNDECLARED_INDIVIDUALS = f"""
+SELECT DISTINCT ?individual WHERE {{
+    ?individual a ?class . ?class a <{OWL.Class}> .
+    FILTER (isIRI(?individual))
+    FILTER NOT EXISTS {{ ?individual a <{OWL.Class}> }}
+}}"""
+
+
+def materialise_store(store: ox.Store) -> int:
+    """`materialise()` on a pyoxigraph store, in place; returns the number of triples added.
+
+    The class-level triples (a few thousand however many findings there are) are copied
+    into rdflib and reasoned by the functions above; the per-instance parts run as SPARQL
+    on the store, so a graph of millions of triples never passes through rdflib."""
+    schema = schema_graph(store)
+    defined = origin_defined_classes(schema)
+    closure = superclass_closure(schema)
+    inferred = defined_class_subsumptions(defined, closure)
+    origin_types = (
+        (_rdflib_term(row["preparation"]), _rdflib_term(row["type"]))
+        for row in store.query(PREPARATION_ORIGIN_TYPES)
+    )
+    inferred += preparation_types(origin_types, defined, closure)
+    inferred += subclass_closure_triples(schema + inferred)
+    for row in store.query(UNDECLARED_INDIVIDUALS):
+        inferred.add((_rdflib_term(row["individual"]), RDF.type, OWL.NamedIndividual))
+    before = len(store)
+    store.extend(ox.Quad(*map(_oxigraph_term, triple)) for triple in inferred)
+    return len(store) - before
+
+
+def schema_graph(store: ox.Store) -> Graph:
+    """The store's class axioms (subclass, equivalence, restriction, RDF list triples) and
+    `owl:Class` declarations, as an rdflib graph."""
+    schema = Graph()
+    patterns = [(None, ox.NamedNode(str(p)), None) for p in SCHEMA_PREDICATES]
+    patterns.append((None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Class))))
+    for subject, predicate, obj in patterns:
+        for quad in store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()):
+            schema.add(tuple(_rdflib_term(term) for term in quad.triple))
+    return schema
+
+
+def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    datatype = None if term.language else URIRef(term.datatype.value)
+    return Literal(term.value, lang=term.language, datatype=datatype)
+
+
+def _oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))

@@ -24,8 +24,8 @@ def create_app(limits: Limits | None = None, extra: tuple[Path, ...] = ()):
     from .build import assemble
     from .server.app import create_app as app_over
 
-    release, _ = assemble(extra)
-    return app_over(release.knowledge_graph, release.ontology, limits)
+    release, _ = assemble()
+    return app_over(release.knowledge_graph, release.ontology, limits, extra)
 
 
 def serve(

@@ -98,8 +98,10 @@ def command(
     """Serve the release graph: SPARQL endpoint, linked data, stored queries, web pages.
 
     Every IRI under https://w3id.org/exoonto/ is answered at the same path with content
-    negotiation (HTML, Turtle, RDF/XML, JSON-LD, N-Triples). EXTRA Turtle files are added
-    to the served graph. Exit 2 if the address cannot be listened on (port in use)."""
+    negotiation (HTML, Turtle, RDF/XML, JSON-LD, N-Triples). EXTRA files (Turtle, or
+    N-Triples if named *.nt) are bulk-loaded into the served graph, with the inferences the
+    stored queries need. Exit 2 if a file cannot be read or parsed, or if the address
+    cannot be listened on (port in use)."""
     try:
         from ..serve import Limits, serve
     except ImportError as exc:  # the server's dependencies are missing

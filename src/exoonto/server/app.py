@@ -57,14 +57,23 @@ def from_reply(reply: Reply, headers: dict[str, str] | None = None) -> Response:
 class State:
     """What the routes share: the store, the renderer, the worker pool, the limits."""
 
-    def __init__(self, knowledge_graph: Graph, ontology: Graph, limits: Limits) -> None:
+    def __init__(
+        self, knowledge_graph: Graph, ontology: Graph, limits: Limits, extra: tuple[Path, ...] = ()
+    ) -> None:
         self.limits = limits
         self.ontology = ontology
         self.folder = Path(tempfile.mkdtemp(prefix="exoonto-serve-"))
         self.data_path = self.folder / "release.nt"
-        self.data_path.write_bytes(knowledge_graph.serialize(format="nt", encoding="utf-8"))
-        store = ox.Store()
-        store.bulk_load(path=str(self.data_path), format=ox.RdfFormat.N_TRIPLES)
+        try:
+            store = release_store(knowledge_graph, extra)
+            store.dump(
+                output=str(self.data_path),
+                format=ox.RdfFormat.N_TRIPLES,
+                from_graph=ox.DefaultGraph(),
+            )
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
         self.knowledge = Knowledge(store)
         self.renderer = Renderer(self.knowledge)
         self.pool: QueryPool | None = None
@@ -97,6 +106,24 @@ class State:
                 )
             self._ontology_cache[key] = data
         return self._ontology_cache[key]
+
+
+def release_store(knowledge_graph: Graph, extra: tuple[Path, ...] = ()) -> ox.Store:
+    """An in-memory store with the release graph and the `extra` facts files, with the
+    inferences the stored queries need materialised over all of it. Extra files are
+    bulk-loaded by Oxigraph, so millions of triples never pass through rdflib."""
+    from ..load import load_into_store
+    from ..reason import materialise_store
+
+    store = ox.Store()
+    store.bulk_load(
+        input=knowledge_graph.serialize(format="nt", encoding="utf-8"),
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    if extra:
+        load_into_store(store, extra)
+        materialise_store(store)
+    return store
 
 
 def ontology_rdfxml(ontology: Graph) -> bytes:
@@ -346,10 +373,15 @@ class Cors:
 
 
 # ---------------------------------------------------------------------- the app
-def create_app(knowledge_graph: Graph, ontology: Graph, limits: Limits | None = None) -> Starlette:
-    """The ASGI application over `knowledge_graph` (the release graph). Worker processes
-    for user queries start with the application's lifespan."""
-    st = State(knowledge_graph, ontology, limits or Limits())
+def create_app(
+    knowledge_graph: Graph,
+    ontology: Graph,
+    limits: Limits | None = None,
+    extra: tuple[Path, ...] = (),
+) -> Starlette:
+    """The ASGI application over `knowledge_graph` (the release graph) and the `extra`
+    facts files. Worker processes for user queries start with the application's lifespan."""
+    st = State(knowledge_graph, ontology, limits or Limits(), extra)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
