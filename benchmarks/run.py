@@ -309,6 +309,7 @@ class PythonServer:
         start = time.perf_counter()
         self.process = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
+        self.peak = PeakRss(self.process.pid)
         _wait(ready, self.process, timeout_s)
         self.startup_s = round(time.perf_counter() - start, 2)
 
@@ -326,6 +327,27 @@ class PythonServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
         os.unlink(self.log.name)
+
+
+class PeakRss:
+    """Samples the RSS of a process tree every half second, in a thread, and keeps the
+    largest value: the peak while a server loads its data and answers queries."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.peak_mb = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(self.pid))
+            self._stop.wait(0.5)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
 
 
 def _tree_rss_mb(pid: int) -> int:
@@ -410,10 +432,11 @@ def measure_endpoint(endpoint: str, texts: dict[str, str], clients: int, per_que
 
 
 def per_query_latency(endpoint: str, texts: dict[str, str], repeat: int = 2,
-                      budget_s: float = 300.0) -> dict:
+                      budget_s: float = 300.0) -> tuple[dict, dict]:
     import httpx
 
     out: dict = {}
+    rows: dict[str, int] = {}  # answer sizes, to compare the servers' answers
     deadline = time.monotonic() + budget_s
     with httpx.Client(timeout=REQUEST_TIMEOUT_S) as client:
         for qid, text in texts.items():
@@ -434,8 +457,9 @@ def per_query_latency(endpoint: str, texts: dict[str, str], repeat: int = 2,
                     best = f"HTTP {r.status_code}"
                     break
                 best = elapsed if best is None else min(best, elapsed)
+                rows[qid] = len(r.json()["results"]["bindings"])
             out[qid] = round(best * 1000, 1) if isinstance(best, float) else best
-    return out
+    return out, rows
 
 
 def start_server(name: str, path: Path, timeout_s: float):
@@ -443,6 +467,7 @@ def start_server(name: str, path: Path, timeout_s: float):
 
     if name == "oxigraph":
         server = stores.start_oxigraph(timeout_s=60)
+        server.peak = PeakRss(server.process.pid)
         t = time.perf_counter()
         subprocess.run(["curl", "-sf", "-X", "POST", "-H", "Content-Type: application/n-triples",
                         "--data-binary", f"@{path}", f"{server.base}/store?default"], check=True)
@@ -454,6 +479,7 @@ def start_server(name: str, path: Path, timeout_s: float):
         os.link(path, load_dir / path.name) if os.stat(path).st_dev == os.stat(load_dir).st_dev \
             else shutil.copy(path, load_dir / path.name)
         server = stores.start_virtuoso(timeout_s=300, load_dir=load_dir)
+        server.peak = PeakRss(server.process.pid)
         t = time.perf_counter()
         stores.isql(server, f"ld_dir('{load_dir}', '{path.name}', 'urn:exoonto:bench'); "
                             "rdf_loader_run(); checkpoint;")
@@ -507,9 +533,9 @@ def bench_queries(sizes: list[int], servers: list[str], clients: list[int], per_
             try:
                 endpoint = getattr(server, "endpoint", None) or server.extra["endpoint"]
                 ready_s = round(time.perf_counter() - started, 2)
-                latency = per_query_latency(endpoint, texts)
+                latency, rows = per_query_latency(endpoint, texts)
                 record({"bench": "queries-single", "server": name, "triples_target": size,
-                        "ready_s": ready_s, "per_query_ms": latency})
+                        "ready_s": ready_s, "per_query_ms": latency, "rows": rows})
                 for n in clients:
                     result = measure_endpoint(endpoint, texts, n, per_query, budget_s)
                     rss = server.rss_mb() if hasattr(server, "rss_mb") else _tree_rss_mb(
@@ -517,6 +543,10 @@ def bench_queries(sizes: list[int], servers: list[str], clients: list[int], per_
                     record({"bench": "queries", "server": name, "triples_target": size,
                             "rss_mb_after": rss, **result})
             finally:
+                peak = getattr(server, "peak", None)
+                if peak is not None:
+                    record({"bench": "queries-peak-rss", "server": name, "triples_target": size,
+                            "peak_rss_mb": peak.stop()})
                 server.stop()
 
 
