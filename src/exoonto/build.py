@@ -6,13 +6,15 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import __version__
-from .canonical import canonical_turtle, sorted_copy
+from .canonical import sorted_copy
 from .errors import CheckFailed, InputError, OutputError
+from .formats import GraphForms, ntriples, rdfxml  # noqa: F401  (ntriples, rdfxml: public API)
 from .load import LoadedGraph, load_shipped
 from .namespaces import new_graph
 from .reason import materialise
@@ -20,10 +22,21 @@ from .reason import materialise
 
 @dataclass
 class Release:
+    """The graphs a release is written from; they do not change once assembled, so the
+    writers share one canonical copy and one serialisation of each format per graph."""
+
     ontology: Graph
     knowledge_graph: Graph  # ontology + facts + materialised inferences
     inferred: Graph
     version: str
+
+    @cached_property
+    def ontology_forms(self) -> GraphForms:
+        return GraphForms(self.ontology)
+
+    @cached_property
+    def kg_forms(self) -> GraphForms:
+        return GraphForms(self.knowledge_graph)
 
 
 def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
@@ -45,24 +58,6 @@ def sorted_graph(graph: Graph) -> Graph:
     return sorted_copy(graph)
 
 
-def ntriples(graph: Graph) -> str:
-    lines = sorted(set(sorted_graph(graph).serialize(format="nt").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
-
-
-def rdfxml(graph: Graph) -> str:
-    """Deterministic RDF/XML: Oxigraph's writer over the sorted N-Triples (rdflib's
-    pretty-xml output order depends on PYTHONHASHSEED)."""
-    import pyoxigraph
-
-    from .namespaces import PREFIXES
-
-    triples = pyoxigraph.parse(input=ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
-    return data.decode("utf-8").replace("\r\n", "\n")
-
-
 Writer = Callable[[Release, Path], None]
 
 
@@ -72,12 +67,12 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_ontology(release: Release, out: Path) -> None:
-    _write_text(out / "exoonto.ttl", canonical_turtle(release.ontology))
-    _write_text(out / "exoonto.owl", rdfxml(release.ontology))
+    _write_text(out / "exoonto.ttl", release.ontology_forms.turtle)
+    _write_text(out / "exoonto.owl", release.ontology_forms.rdfxml)
 
 
 def write_knowledge_graph(release: Release, out: Path) -> None:
-    _write_text(out / "exoonto-kg.ttl", canonical_turtle(release.knowledge_graph))
+    _write_text(out / "exoonto-kg.ttl", release.kg_forms.turtle)
 
 
 WRITERS: list[Writer] = [write_ontology, write_knowledge_graph]

@@ -212,54 +212,10 @@ def _turtle(graph: Graph) -> str:
 # ----------------------------------------------------------------------- JSON-LD, N-Triples
 
 
-def jsonld(stable: Graph) -> str:
-    """Deterministic JSON-LD of a `sorted_graph` (canonical blank-node labels): a fixed
-    @context (the project prefixes), nodes sorted by @id, property values sorted (RDF lists
-    keep their order), keys sorted, UTF-8, LF."""
-    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    text = stable.serialize(format="json-ld", context=context, auto_compact=True)
-    data = json.loads(text)
-    nodes = data.get("@graph")
-    if nodes is None:  # a single node is emitted without @graph
-        nodes = [{k: v for k, v in data.items() if k != "@context"}] if len(data) > 1 else []
-    nodes = sorted((_normalise_json(n) for n in nodes), key=_json_key)
-    out = {"@context": context, "@graph": nodes}
-    return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-def _json_key(value) -> tuple[int, str, str]:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    if isinstance(value, dict) and "@id" in value:
-        return (0, str(value["@id"]), text)
-    return (1, "", text)
-
-
-def _normalise_json(value, ordered: bool = False):
-    if isinstance(value, dict):
-        return {
-            key: _normalise_json(item, ordered=(key == "@list"))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        items = [_normalise_json(item) for item in value]
-        return items if ordered else sorted(items, key=_json_key)
-    return value
-
-
-def _ntriples_of_sorted(stable: Graph) -> str:
-    """build.ntriples() for a graph that is already a `sorted_graph` (saves canonicalising
-    the knowledge graph twice; the output is the same)."""
-    lines = sorted(set(stable.serialize(format="nt").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
-
-
 def write_jsonld_and_ntriples(release: Release, out: Path) -> None:
-    from .build import sorted_graph
-
-    _write(out / "exoonto.jsonld", jsonld(sorted_graph(release.ontology)))
-    stable_kg = sorted_graph(release.knowledge_graph)
-    _write(out / "exoonto-kg.nt", _ntriples_of_sorted(stable_kg))
-    _write(out / "exoonto-kg.jsonld", jsonld(stable_kg))
+    _write(out / "exoonto.jsonld", release.ontology_forms.jsonld)
+    _write(out / "exoonto-kg.nt", release.kg_forms.ntriples)
+    _write(out / "exoonto-kg.jsonld", release.kg_forms.jsonld)
 
 
 # ----------------------------------------------------------------------- SPARQL examples
