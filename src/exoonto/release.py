@@ -29,6 +29,7 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -379,6 +380,32 @@ def _count_triples(path: Path) -> int:
     return len(Graph().parse(path, format="turtle"))
 
 
+@dataclass
+class GraphStatistics:
+    """What VoID says about the size of a graph, gathered in one pass over its triples."""
+
+    triples: int = 0
+    subjects: set = field(default_factory=set)
+    objects: set = field(default_factory=set)
+    property_triples: dict[URIRef, int] = field(default_factory=lambda: defaultdict(int))
+    types: set = field(default_factory=set)  # every object of rdf:type
+    class_members: dict[URIRef, set] = field(default_factory=lambda: defaultdict(set))
+
+
+def graph_statistics(graph: Graph) -> GraphStatistics:
+    stats = GraphStatistics()
+    for s, p, o in graph:
+        stats.triples += 1
+        stats.subjects.add(s)
+        stats.objects.add(o)
+        stats.property_triples[p] += 1  # type: ignore[index]
+        if p == RDF.type:
+            stats.types.add(o)
+            if isinstance(o, URIRef):
+                stats.class_members[o].add(s)
+    return stats
+
+
 def void_graph(release: Release, out: Path) -> Graph:
     version = release.version
     kg, onto = release.knowledge_graph, release.ontology
@@ -444,15 +471,15 @@ def void_graph(release: Release, out: Path) -> Graph:
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")))
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
-    g.add((kg_node, VOID.triples, Literal(len(kg))))
-    subjects = {s for s in kg.subjects()}
+    stats = graph_statistics(kg)
+    g.add((kg_node, VOID.triples, Literal(stats.triples)))
     g.add((kg_node, VOID.entities, Literal(sum(
-        1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(BASE)
+        1 for s in stats.subjects if isinstance(s, URIRef) and str(s).startswith(BASE)
     ))))
-    g.add((kg_node, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((kg_node, VOID.distinctObjects, Literal(len(set(kg.objects())))))
-    g.add((kg_node, VOID.properties, Literal(len(set(kg.predicates())))))
-    g.add((kg_node, VOID.classes, Literal(len({o for o in kg.objects(None, RDF.type)}))))
+    g.add((kg_node, VOID.distinctSubjects, Literal(len(stats.subjects))))
+    g.add((kg_node, VOID.distinctObjects, Literal(len(stats.objects))))
+    g.add((kg_node, VOID.properties, Literal(len(stats.property_triples))))
+    g.add((kg_node, VOID.classes, Literal(len(stats.types))))
     findings = sorted(
         (s for s in kg.subjects(RDF.type, EXO.Finding) if str(s).startswith(str(FINDING))),
         key=lambda n: _natural_key(str(n)),
@@ -468,23 +495,16 @@ def void_graph(release: Release, out: Path) -> Graph:
     for name in KG_FILES:
         distribution(kg_node, name, dump=True)
 
-    class_members: dict[URIRef, set] = defaultdict(set)
-    for s, o in kg.subject_objects(RDF.type):
-        if isinstance(o, URIRef):
-            class_members[o].add(s)
-    for cls in sorted(class_members):
+    for cls in sorted(stats.class_members):
         node = _void_node(version, "class-" + _partition_id(str(cls)))
         g.add((kg_node, VOID.classPartition, node))
         g.add((node, VOID["class"], cls))
-        g.add((node, VOID.entities, Literal(len(class_members[cls]))))
-    property_counts: dict[URIRef, int] = defaultdict(int)
-    for _, p, _ in kg:
-        property_counts[p] += 1  # type: ignore[index]
-    for prop in sorted(property_counts):
+        g.add((node, VOID.entities, Literal(len(stats.class_members[cls]))))
+    for prop in sorted(stats.property_triples):
         node = _void_node(version, "property-" + _partition_id(str(prop)))
         g.add((kg_node, VOID.propertyPartition, node))
         g.add((node, VOID.property, prop))
-        g.add((node, VOID.triples, Literal(property_counts[prop])))
+        g.add((node, VOID.triples, Literal(stats.property_triples[prop])))
 
     # the ontology, a subset of the knowledge graph
     dataset(
