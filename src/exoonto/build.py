@@ -12,7 +12,6 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import __version__
-from .canonical import sorted_copy
 from .errors import CheckFailed, InputError, OutputError
 from .formats import GraphForms, ntriples, rdfxml  # noqa: F401  (ntriples, rdfxml: public API)
 from .load import LoadedGraph, load_shipped
@@ -51,11 +50,6 @@ def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
     for triple in inferred:
         kg.add(triple)
     return Release(ontology, kg, inferred, __version__), loaded
-
-
-def sorted_graph(graph: Graph) -> Graph:
-    """A copy with stable blank-node labels and triples in a fixed insertion order."""
-    return sorted_copy(graph)
 
 
 Writer = Callable[[Release, Path], None]

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import BNode, Graph
 
 from .load import parse_turtle
-from .namespaces import PREFIXES, bind_prefixes, new_graph
+from .namespaces import PREFIXES, bind_prefixes
 
 HEADER = "# Canonical exoonto Turtle: rewrite with `exoonto fmt FILE` after editing.\n"
 
@@ -75,18 +75,14 @@ def stable_triples(graph: Graph) -> list[tuple]:
     return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
 
 
-def stable_blank_nodes(graph: Graph) -> Graph:
-    """A copy of `graph` whose blank nodes carry the stable labels of `stable_labels`."""
-    stable = new_graph()
-    for triple in stable_triples(graph):
-        stable.add(triple)
-    return stable
-
-
 def sorted_copy(graph: Graph) -> Graph:
     """Stable blank-node labels, and triples inserted in sorted order, so that rdflib's
-    serialisers (which follow insertion order) emit a fixed order."""
-    stable = new_graph()
+    serialisers (which follow insertion order) emit a fixed order.
+
+    The copy is only read and serialised, never parsed into, so it lives in rdflib's
+    SimpleMemory store, which skips the default store's named-graph bookkeeping: filling
+    it is about three times faster, and the serialisers' lookups are faster too."""
+    stable = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="none"))
     for triple in sorted(stable_triples(graph)):
         stable.add(triple)
     return stable
