@@ -39,7 +39,9 @@ EDGE_CASES = f"""
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 exo:A a owl:Class , ex:OutsideTheContext ;
-    owl:equivalentClass [ owl:intersectionOf ( exo:B [ owl:onProperty exo:p ; owl:someValuesFrom exo:C ] ) ] ;
+    owl:equivalentClass [
+        owl:intersectionOf ( exo:B [ owl:onProperty exo:p ; owl:someValuesFrom exo:C ] )
+    ] ;
     owl:unionOf ( ( exo:B exo:C ) ( ) ) ;
     rdfs:label "A"@en , "甲"@zh , "plain" , ""^^xsd:string , "typed"^^xsd:string ;
     exo:count 0 , 7 , -3 ;

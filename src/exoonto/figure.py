@@ -49,6 +49,8 @@ SELECT DISTINCT ?finding ?source ?target ?effect WHERE {
 }
 """
 
+FIGURE_VARIABLES = ("finding", "source", "target", "effect")
+
 COLOURS = {"positive": "#1f78b4", "negative": "#d95f02", "unstated": "#8c8c8c"}
 DIRECTION_TEXT = {
     "positive": "promotes / upregulates",
@@ -82,9 +84,11 @@ def figure_edges(ntriples: str) -> list[FigureEdge]:
     store = pyoxigraph.Store()
     store.bulk_load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     grouped: dict[tuple[URIRef, URIRef, str], set[str]] = defaultdict(set)
-    for row in store.query(FIGURE_QUERY):
-        finding, source, target, effect = (row[v] for v in ("finding", "source", "target", "effect"))
-        if not (isinstance(source, pyoxigraph.NamedNode) and isinstance(target, pyoxigraph.NamedNode)):
+    solutions = store.query(FIGURE_QUERY)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)  # a SELECT query
+    for row in solutions:
+        finding, source, target, effect = (row[v] for v in FIGURE_VARIABLES)
+        if not all(isinstance(node, pyoxigraph.NamedNode) for node in (source, target)):
             continue
         key = (URIRef(source.value), URIRef(target.value), effect_direction(_rdflib_term(effect)))
         grouped[key].add(finding.value)

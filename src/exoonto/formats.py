@@ -80,6 +80,7 @@ def rdfxml_of_ntriples(text: str) -> str:
     triples = pyoxigraph.parse(input=text, format=pyoxigraph.RdfFormat.N_TRIPLES)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
+    assert data is not None  # no output file given: the bytes are returned
     return data.decode("utf-8").replace("\r\n", "\n")
 
 
@@ -209,8 +210,8 @@ class JsonLdNodes:
         if head is None or (head != RDF_NIL and not self._first(head, RDF_FIRST)):
             return None
         items: list = []
-        chain = {head}
-        node = head
+        chain: set[Node | None] = {head}
+        node: Node | None = head
         while node:
             if node == RDF_NIL:
                 return items
