@@ -182,6 +182,32 @@ def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+def test_build_reports_a_non_conforming_graph_before_a_write_error(tmp_path, monkeypatch):
+    """Validation runs while the files are written; when both fail, the graph's failure
+    (exit 1) is the one reported, as when validation ran first."""
+    from rdflib import Graph
+
+    import exoonto.build as build_module
+    import exoonto.validate as validate_module
+    from exoonto.errors import CheckFailed
+
+    dist = tmp_path / "dist"
+    before = fake_previous_release(dist)
+
+    def not_conforming(loaded, shapes=None):
+        return validate_module.ValidationResult(False, Graph(), [object()])
+
+    def full_disk(release, out):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(validate_module, "validate_loaded", not_conforming)
+    monkeypatch.setattr(build_module, "WRITERS", [full_disk])
+    with pytest.raises(CheckFailed, match="does not conform"):
+        build_module.build(dist)
+    assert digest(dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
 def test_build_failing_at_the_final_swap_puts_the_previous_release_back(tmp_path, monkeypatch):
     """The last step renames the staging folder to --out; if that fails, the previous
     release (moved aside a moment before) must come back, not vanish."""
