@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from . import __version__
 from .errors import CheckFailed, InputError, OutputError
-from .formats import GraphForms, ntriples, rdfxml  # noqa: F401  (ntriples, rdfxml: public API)
+from .formats import GraphForms, ntriples, rdfxml  # noqa: F401  (the server imports the last two from here)
 from .load import LoadedGraph, load_shipped
 from .namespaces import new_graph
 from .reason import materialise

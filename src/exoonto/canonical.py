@@ -91,8 +91,7 @@ def sorted_copy(graph: Graph) -> Graph:
 def canonical_copy(graph: Graph) -> Graph:
     """`sorted_copy` with exoonto's prefixes bound, and those of the source file's own
     prefixes that exoonto does not define: the graph that canonical Turtle is written from."""
-    stable = sorted_copy(graph)
-    bind_prefixes(stable)
+    stable = sorted_copy(graph)  # exoonto's prefixes are bound already
     ours = {str(ns) for _, ns in stable.namespaces()}
     for prefix, namespace in sorted(graph.namespaces()):
         if str(namespace) not in ours and prefix not in PREFIXES:

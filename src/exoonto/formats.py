@@ -49,10 +49,12 @@ class GraphForms:
 
     @cached_property
     def jsonld(self) -> str:
+        """JSON-LD with the exoonto prefixes as context, nodes and values sorted."""
         return jsonld(self.canonical)
 
     @cached_property
     def rdfxml(self) -> str:
+        """RDF/XML written by Oxigraph from the sorted N-Triples."""
         return rdfxml_of_ntriples(self.ntriples)
 
 
