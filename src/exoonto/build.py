@@ -120,9 +120,7 @@ def build(
     The SHACL validation runs in a second thread while the files are written: its engine
     (pyshacl-turbo) spends much of its time in Rust without holding the GIL, so on a
     machine with a free core it costs little wall time. The two share no graph: the
-    validation reads `loaded`, the writers read `release`. The libraries the writers use
-    are imported with this module, before the thread starts: pyshacl-turbo looks
-    pyoxigraph up in `sys.modules`, and must not find it half-imported."""
+    validation reads `loaded`, the writers read `release`."""
     check_replaceable(out.absolute())
     release, loaded = assemble(extra)
     if hermit:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -80,6 +79,8 @@ def figure_edges(ntriples: str) -> list[FigureEdge]:
     """The edges FIGURE_QUERY finds in a graph given as N-Triples. The query runs on
     Oxigraph, which answers it in milliseconds (rdflib's SPARQL engine first spends about
     0.4 s importing and parsing)."""
+    import pyoxigraph
+
     store = pyoxigraph.Store()
     store.bulk_load(ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
     grouped: dict[tuple[URIRef, URIRef, str], set[str]] = defaultdict(set)
@@ -99,6 +100,8 @@ def figure_edges(ntriples: str) -> list[FigureEdge]:
 
 def _rdflib_term(term) -> URIRef | None:
     """An Oxigraph IRI as an rdflib URIRef (effects are IRIs; anything else has no direction)."""
+    import pyoxigraph
+
     return URIRef(term.value) if isinstance(term, pyoxigraph.NamedNode) else None
 
 

@@ -15,7 +15,6 @@ import math
 from collections import defaultdict
 from functools import cached_property, lru_cache
 
-import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
@@ -78,6 +77,8 @@ def rdfxml(graph: Graph) -> str:
 def rdfxml_of_ntriples(text: str) -> str:
     """Deterministic RDF/XML: Oxigraph's writer over sorted N-Triples (rdflib's pretty-xml
     output order depends on PYTHONHASHSEED)."""
+    import pyoxigraph
+
     triples = pyoxigraph.parse(input=text, format=pyoxigraph.RdfFormat.N_TRIPLES)
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
