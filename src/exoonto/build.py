@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -115,48 +114,34 @@ def build(
     """Build the release into `out`: parse, reason (the JVM-free materialisation, and HermiT
     too if `hermit`), validate, serialise. Everything is written to a temporary folder
     beside `out` and moved into place only when every step succeeded, so a failed build
-    leaves the previous release untouched.
-
-    The SHACL validation runs in a second thread while the files are written: its engine
-    (pyshacl-turbo) spends much of its time in Rust without holding the GIL, so on a
-    machine with a free core it costs little wall time. The two share no graph: the
-    validation reads `loaded`, the writers read `release`."""
+    leaves the previous release untouched."""
     check_replaceable(out.absolute())
     release, loaded = assemble(extra)
     if hermit:
         from .reason import check_consistent
 
         check_consistent(loaded.graph)
+    if validate:
+        validate_release(release, loaded)
     out = out.resolve()
     check_replaceable(out)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exoonto-validate") as pool:
-        validation = pool.submit(validate_release, release, loaded) if validate else None
-        wait_for_validation = validation.result if validation is not None else None
-        try:
-            _write_atomically(release, out, before_swap=wait_for_validation)
-        except OSError as exc:
-            if validation is not None:
-                validation.result()  # a graph that does not conform is reported first
-            raise OutputError(
-                f"the release cannot be written into {out} ({exc.strerror or exc}); "
-                "the previous release, if any, is unchanged."
-            ) from None
+    try:
+        _write_atomically(release, out)
+    except OSError as exc:
+        raise OutputError(
+            f"the release cannot be written into {out} ({exc.strerror or exc}); "
+            "the previous release, if any, is unchanged."
+        ) from None
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 
-def _write_atomically(
-    release: Release, out: Path, before_swap: Callable[[], object] | None = None
-) -> None:
-    """Write the release into a staging folder beside `out`, call `before_swap` (which may
-    raise to abandon the release), then swap the staging folder into place."""
+def _write_atomically(release: Release, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         for writer in WRITERS:
             writer(release, staging)
         write_marker(release, staging)
-        if before_swap is not None:
-            before_swap()
         _swap_into_place(staging, out)
     finally:
         if staging.exists():
