@@ -183,8 +183,8 @@ def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypa
 
 
 def test_build_reports_a_non_conforming_graph_before_a_write_error(tmp_path, monkeypatch):
-    """Validation runs while the files are written; when both fail, the graph's failure
-    (exit 1) is the one reported, as when validation ran first."""
+    """When the graph does not conform and the release cannot be written either, the
+    graph's failure (exit 1) is the one reported, and the previous release stays."""
     from rdflib import Graph
 
     import exoonto.build as build_module
