@@ -5,6 +5,7 @@ is missing or unreachable (see exoonto.cli)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.server
 import socket
@@ -180,6 +181,7 @@ def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypa
     assert "does not conform" in message and "2 violations" in message
     assert digest(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert gc.isenabled(), "build paused the garbage collector and did not resume it"
 
 
 def test_build_reports_a_non_conforming_graph_before_a_write_error(tmp_path, monkeypatch):

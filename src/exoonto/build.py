@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -116,23 +118,39 @@ def build(
     beside `out` and moved into place only when every step succeeded, so a failed build
     leaves the previous release untouched."""
     check_replaceable(out.absolute())
-    release, loaded = assemble(extra)
-    if hermit:
-        from .reason import check_consistent
+    with cyclic_gc_paused():
+        release, loaded = assemble(extra)
+        if hermit:
+            from .reason import check_consistent
 
-        check_consistent(loaded.graph)
-    if validate:
-        validate_release(release, loaded)
-    out = out.resolve()
-    check_replaceable(out)
-    try:
-        _write_atomically(release, out)
-    except OSError as exc:
-        raise OutputError(
-            f"the release cannot be written into {out} ({exc.strerror or exc}); "
-            "the previous release, if any, is unchanged."
-        ) from None
+            check_consistent(loaded.graph)
+        if validate:
+            validate_release(release, loaded)
+        out = out.resolve()
+        check_replaceable(out)
+        try:
+            _write_atomically(release, out)
+        except OSError as exc:
+            raise OutputError(
+                f"the release cannot be written into {out} ({exc.strerror or exc}); "
+                "the previous release, if any, is unchanged."
+            ) from None
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. A build keeps some 150,000 container
+    objects alive (the graphs) and makes next to no cyclic garbage, so each full collection
+    walks the graphs for nothing; pausing it saves about a tenth of the build's time, for a
+    couple of megabytes more memory. The collector's state is restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_atomically(release: Release, out: Path) -> None:
