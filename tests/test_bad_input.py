@@ -5,6 +5,7 @@ is missing or unreachable (see exoonto.cli)."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import http.server
 import socket
@@ -178,6 +179,33 @@ def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypa
     monkeypatch.setattr(validate_module, "validate_loaded", not_conforming)
     message = one_sentence(invoke("build", "--out", str(dist)), 1)
     assert "does not conform" in message and "2 violations" in message
+    assert digest(dist) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert gc.isenabled(), "build paused the garbage collector and did not resume it"
+
+
+def test_build_reports_a_non_conforming_graph_before_a_write_error(tmp_path, monkeypatch):
+    """When the graph does not conform and the release cannot be written either, the
+    graph's failure (exit 1) is the one reported, and the previous release stays."""
+    from rdflib import Graph
+
+    import exoonto.build as build_module
+    import exoonto.validate as validate_module
+    from exoonto.errors import CheckFailed
+
+    dist = tmp_path / "dist"
+    before = fake_previous_release(dist)
+
+    def not_conforming(loaded, shapes=None):
+        return validate_module.ValidationResult(False, Graph(), [object()])
+
+    def full_disk(release, out):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(validate_module, "validate_loaded", not_conforming)
+    monkeypatch.setattr(build_module, "WRITERS", [full_disk])
+    with pytest.raises(CheckFailed, match="does not conform"):
+        build_module.build(dist)
     assert digest(dist) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import __version__
-from .canonical import canonical_turtle, sorted_copy
 from .errors import CheckFailed, InputError, OutputError
+from .formats import GraphForms, ntriples, rdfxml  # noqa: F401  (the server imports the last two from here)
 from .load import LoadedGraph, load_shipped
 from .namespaces import new_graph
 from .reason import materialise
@@ -20,10 +23,21 @@ from .reason import materialise
 
 @dataclass
 class Release:
+    """The graphs a release is written from; they do not change once assembled, so the
+    writers share one canonical copy and one serialisation of each format per graph."""
+
     ontology: Graph
     knowledge_graph: Graph  # ontology + facts + materialised inferences
     inferred: Graph
     version: str
+
+    @cached_property
+    def ontology_forms(self) -> GraphForms:
+        return GraphForms(self.ontology)
+
+    @cached_property
+    def kg_forms(self) -> GraphForms:
+        return GraphForms(self.knowledge_graph)
 
 
 def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
@@ -40,29 +54,6 @@ def assemble(extra: tuple[Path, ...] = ()) -> tuple[Release, LoadedGraph]:
     return Release(ontology, kg, inferred, __version__), loaded
 
 
-def sorted_graph(graph: Graph) -> Graph:
-    """A copy with stable blank-node labels and triples in a fixed insertion order."""
-    return sorted_copy(graph)
-
-
-def ntriples(graph: Graph) -> str:
-    lines = sorted(set(sorted_graph(graph).serialize(format="nt").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
-
-
-def rdfxml(graph: Graph) -> str:
-    """Deterministic RDF/XML: Oxigraph's writer over the sorted N-Triples (rdflib's
-    pretty-xml output order depends on PYTHONHASHSEED)."""
-    import pyoxigraph
-
-    from .namespaces import PREFIXES
-
-    triples = pyoxigraph.parse(input=ntriples(graph), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    data = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.RDF_XML, prefixes=prefixes)
-    return data.decode("utf-8").replace("\r\n", "\n")
-
-
 Writer = Callable[[Release, Path], None]
 
 
@@ -72,12 +63,12 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def write_ontology(release: Release, out: Path) -> None:
-    _write_text(out / "exoonto.ttl", canonical_turtle(release.ontology))
-    _write_text(out / "exoonto.owl", rdfxml(release.ontology))
+    _write_text(out / "exoonto.ttl", release.ontology_forms.turtle)
+    _write_text(out / "exoonto.owl", release.ontology_forms.rdfxml)
 
 
 def write_knowledge_graph(release: Release, out: Path) -> None:
-    _write_text(out / "exoonto-kg.ttl", canonical_turtle(release.knowledge_graph))
+    _write_text(out / "exoonto-kg.ttl", release.kg_forms.turtle)
 
 
 WRITERS: list[Writer] = [write_ontology, write_knowledge_graph]
@@ -127,23 +118,39 @@ def build(
     beside `out` and moved into place only when every step succeeded, so a failed build
     leaves the previous release untouched."""
     check_replaceable(out.absolute())
-    release, loaded = assemble(extra)
-    if hermit:
-        from .reason import check_consistent
+    with cyclic_gc_paused():
+        release, loaded = assemble(extra)
+        if hermit:
+            from .reason import check_consistent
 
-        check_consistent(loaded.graph)
-    if validate:
-        validate_release(release, loaded)
-    out = out.resolve()
-    check_replaceable(out)
-    try:
-        _write_atomically(release, out)
-    except OSError as exc:
-        raise OutputError(
-            f"the release cannot be written into {out} ({exc.strerror or exc}); "
-            "the previous release, if any, is unchanged."
-        ) from None
+            check_consistent(loaded.graph)
+        if validate:
+            validate_release(release, loaded)
+        out = out.resolve()
+        check_replaceable(out)
+        try:
+            _write_atomically(release, out)
+        except OSError as exc:
+            raise OutputError(
+                f"the release cannot be written into {out} ({exc.strerror or exc}); "
+                "the previous release, if any, is unchanged."
+            ) from None
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector. A build keeps some 150,000 container
+    objects alive (the graphs) and makes next to no cyclic garbage, so each full collection
+    walks the graphs for nothing; pausing it saves about a tenth of the build's time, for a
+    couple of megabytes more memory. The collector's state is restored afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _write_atomically(release: Release, out: Path) -> None:

@@ -9,14 +9,14 @@ from pathlib import Path
 from rdflib import BNode, Graph
 
 from .load import parse_turtle
-from .namespaces import PREFIXES, bind_prefixes, new_graph
+from .namespaces import PREFIXES, bind_prefixes
 
 HEADER = "# Canonical exoonto Turtle: rewrite with `exoonto fmt FILE` after editing.\n"
 
 
-def stable_blank_nodes(graph: Graph) -> Graph:
-    """A copy of `graph` whose blank nodes are labelled by a hash of what they say and,
-    recursively, of the labels of the nodes they hang from, so that equal inputs give equal
+def stable_labels(triples: list[tuple]) -> dict[BNode, BNode]:
+    """A stable label for every blank node in `triples`: a hash of what the node says and,
+    recursively, of the labels of the nodes it hangs from, so that equal inputs give equal
     labels across runs.
 
     This is linear in the graph's size, unlike rdflib's `to_canonical_graph` (which solves
@@ -25,7 +25,7 @@ def stable_blank_nodes(graph: Graph) -> Graph:
     nodes it cannot tell apart get a running suffix in the order of their content."""
     outgoing: dict[BNode, list[tuple]] = defaultdict(list)
     incoming: dict[BNode, list[tuple]] = defaultdict(list)
-    for s, p, o in graph:
+    for s, p, o in triples:
         if isinstance(s, BNode):
             outgoing[s].append((p, o))
         if isinstance(o, BNode):
@@ -65,32 +65,49 @@ def stable_blank_nodes(graph: Graph) -> Graph:
 
     for node in sorted(set(outgoing) | set(incoming), key=describe):
         label(node)
-    labels_as_nodes = {node: BNode(text) for node, text in labels.items()}
-    stable = new_graph()
-    for s, p, o in graph:
-        stable.add((labels_as_nodes.get(s, s), p, labels_as_nodes.get(o, o)))
-    return stable
+    return {node: BNode(text) for node, text in labels.items()}
+
+
+def stable_triples(graph: Graph) -> list[tuple]:
+    """The triples of `graph` with their blank nodes relabelled by `stable_labels`."""
+    triples = list(graph)
+    labels = stable_labels(triples)
+    return [(labels.get(s, s), p, labels.get(o, o)) for s, p, o in triples]
 
 
 def sorted_copy(graph: Graph) -> Graph:
     """Stable blank-node labels, and triples inserted in sorted order, so that rdflib's
-    serialisers (which follow insertion order) emit a fixed order."""
-    stable = new_graph()
-    for triple in sorted(stable_blank_nodes(graph)):
+    serialisers (which follow insertion order) emit a fixed order.
+
+    The copy is only read and serialised, never parsed into, so it lives in rdflib's
+    SimpleMemory store, which skips the default store's named-graph bookkeeping: filling
+    it is about three times faster, and the serialisers' lookups are faster too."""
+    stable = bind_prefixes(Graph(store="SimpleMemory", bind_namespaces="none"))
+    for triple in sorted(stable_triples(graph)):
         stable.add(triple)
     return stable
 
 
-def canonical_turtle(graph: Graph) -> str:
-    """Serialise deterministically: stable blank-node labels, sorted long-form Turtle."""
-    stable = sorted_copy(graph)
-    bind_prefixes(stable)
+def canonical_copy(graph: Graph) -> Graph:
+    """`sorted_copy` with exoonto's prefixes bound, and those of the source file's own
+    prefixes that exoonto does not define: the graph that canonical Turtle is written from."""
+    stable = sorted_copy(graph)  # exoonto's prefixes are bound already
     ours = {str(ns) for _, ns in stable.namespaces()}
     for prefix, namespace in sorted(graph.namespaces()):
         if str(namespace) not in ours and prefix not in PREFIXES:
             stable.bind(prefix, namespace)  # keep a source file's own prefixes
+    return stable
+
+
+def turtle_of_canonical_copy(stable: Graph) -> str:
+    """Sorted long-form Turtle of a `canonical_copy`."""
     body = stable.serialize(format="longturtle")
     return HEADER + body.rstrip("\n") + "\n"
+
+
+def canonical_turtle(graph: Graph) -> str:
+    """Serialise deterministically: stable blank-node labels, sorted long-form Turtle."""
+    return turtle_of_canonical_copy(canonical_copy(graph))
 
 
 def is_canonical(path: Path) -> bool:

@@ -230,13 +230,25 @@ def subclass_closure_triples(graph: Graph) -> Graph:
     return closed
 
 
+def class_hierarchy(*graphs: Graph) -> Graph:
+    """The `rdf:type owl:Class` and `rdfs:subClassOf` triples of `graphs`: all that
+    `subclass_closure_triples` reads, without copying the rest of the graph."""
+    hierarchy = Graph()
+    for graph in graphs:
+        for cls in graph.subjects(RDF.type, OWL.Class):
+            hierarchy.add((cls, RDF.type, OWL.Class))
+        for child, parent in graph.subject_objects(RDFS.subClassOf):
+            hierarchy.add((child, RDFS.subClassOf, parent))
+    return hierarchy
+
+
 def materialise(graph: Graph) -> Graph:
     """The inferences the stored queries rely on, as a separate graph: the classification
     of the origin-defined exosome classes and preparations (`classify`), the
     reflexive-transitive closure of rdfs:subClassOf over it, and owl:NamedIndividual
     declarations for owlready2 users."""
     inferred = classify(graph)
-    inferred += subclass_closure_triples(graph + inferred)
+    inferred += subclass_closure_triples(class_hierarchy(graph, inferred))
     inferred += individual_declarations(graph)
     for triple in list(inferred):
         if triple in graph:

@@ -29,6 +29,7 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -212,54 +213,10 @@ def _turtle(graph: Graph) -> str:
 # ----------------------------------------------------------------------- JSON-LD, N-Triples
 
 
-def jsonld(stable: Graph) -> str:
-    """Deterministic JSON-LD of a `sorted_graph` (canonical blank-node labels): a fixed
-    @context (the project prefixes), nodes sorted by @id, property values sorted (RDF lists
-    keep their order), keys sorted, UTF-8, LF."""
-    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    text = stable.serialize(format="json-ld", context=context, auto_compact=True)
-    data = json.loads(text)
-    nodes = data.get("@graph")
-    if nodes is None:  # a single node is emitted without @graph
-        nodes = [{k: v for k, v in data.items() if k != "@context"}] if len(data) > 1 else []
-    nodes = sorted((_normalise_json(n) for n in nodes), key=_json_key)
-    out = {"@context": context, "@graph": nodes}
-    return json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-def _json_key(value) -> tuple[int, str, str]:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    if isinstance(value, dict) and "@id" in value:
-        return (0, str(value["@id"]), text)
-    return (1, "", text)
-
-
-def _normalise_json(value, ordered: bool = False):
-    if isinstance(value, dict):
-        return {
-            key: _normalise_json(item, ordered=(key == "@list"))
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        items = [_normalise_json(item) for item in value]
-        return items if ordered else sorted(items, key=_json_key)
-    return value
-
-
-def _ntriples_of_sorted(stable: Graph) -> str:
-    """build.ntriples() for a graph that is already a `sorted_graph` (saves canonicalising
-    the knowledge graph twice; the output is the same)."""
-    lines = sorted(set(stable.serialize(format="nt").splitlines()) - {""})
-    return "\n".join(lines) + "\n"
-
-
 def write_jsonld_and_ntriples(release: Release, out: Path) -> None:
-    from .build import sorted_graph
-
-    _write(out / "exoonto.jsonld", jsonld(sorted_graph(release.ontology)))
-    stable_kg = sorted_graph(release.knowledge_graph)
-    _write(out / "exoonto-kg.nt", _ntriples_of_sorted(stable_kg))
-    _write(out / "exoonto-kg.jsonld", jsonld(stable_kg))
+    _write(out / "exoonto.jsonld", release.ontology_forms.jsonld)
+    _write(out / "exoonto-kg.nt", release.kg_forms.ntriples)
+    _write(out / "exoonto-kg.jsonld", release.kg_forms.jsonld)
 
 
 # ----------------------------------------------------------------------- SPARQL examples
@@ -423,6 +380,32 @@ def _count_triples(path: Path) -> int:
     return len(Graph().parse(path, format="turtle"))
 
 
+@dataclass
+class GraphStatistics:
+    """What VoID says about the size of a graph, gathered in one pass over its triples."""
+
+    triples: int = 0
+    subjects: set = field(default_factory=set)
+    objects: set = field(default_factory=set)
+    property_triples: dict[URIRef, int] = field(default_factory=lambda: defaultdict(int))
+    types: set = field(default_factory=set)  # every object of rdf:type
+    class_members: dict[URIRef, set] = field(default_factory=lambda: defaultdict(set))
+
+
+def graph_statistics(graph: Graph) -> GraphStatistics:
+    stats = GraphStatistics()
+    for s, p, o in graph:
+        stats.triples += 1
+        stats.subjects.add(s)
+        stats.objects.add(o)
+        stats.property_triples[p] += 1  # type: ignore[index]
+        if p == RDF.type:
+            stats.types.add(o)
+            if isinstance(o, URIRef):
+                stats.class_members[o].add(s)
+    return stats
+
+
 def void_graph(release: Release, out: Path) -> Graph:
     version = release.version
     kg, onto = release.knowledge_graph, release.ontology
@@ -488,15 +471,15 @@ def void_graph(release: Release, out: Path) -> Graph:
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")))
     g.add((kg_node, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
-    g.add((kg_node, VOID.triples, Literal(len(kg))))
-    subjects = {s for s in kg.subjects()}
+    stats = graph_statistics(kg)
+    g.add((kg_node, VOID.triples, Literal(stats.triples)))
     g.add((kg_node, VOID.entities, Literal(sum(
-        1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(BASE)
+        1 for s in stats.subjects if isinstance(s, URIRef) and str(s).startswith(BASE)
     ))))
-    g.add((kg_node, VOID.distinctSubjects, Literal(len(subjects))))
-    g.add((kg_node, VOID.distinctObjects, Literal(len(set(kg.objects())))))
-    g.add((kg_node, VOID.properties, Literal(len(set(kg.predicates())))))
-    g.add((kg_node, VOID.classes, Literal(len({o for o in kg.objects(None, RDF.type)}))))
+    g.add((kg_node, VOID.distinctSubjects, Literal(len(stats.subjects))))
+    g.add((kg_node, VOID.distinctObjects, Literal(len(stats.objects))))
+    g.add((kg_node, VOID.properties, Literal(len(stats.property_triples))))
+    g.add((kg_node, VOID.classes, Literal(len(stats.types))))
     findings = sorted(
         (s for s in kg.subjects(RDF.type, EXO.Finding) if str(s).startswith(str(FINDING))),
         key=lambda n: _natural_key(str(n)),
@@ -512,23 +495,16 @@ def void_graph(release: Release, out: Path) -> Graph:
     for name in KG_FILES:
         distribution(kg_node, name, dump=True)
 
-    class_members: dict[URIRef, set] = defaultdict(set)
-    for s, o in kg.subject_objects(RDF.type):
-        if isinstance(o, URIRef):
-            class_members[o].add(s)
-    for cls in sorted(class_members):
+    for cls in sorted(stats.class_members):
         node = _void_node(version, "class-" + _partition_id(str(cls)))
         g.add((kg_node, VOID.classPartition, node))
         g.add((node, VOID["class"], cls))
-        g.add((node, VOID.entities, Literal(len(class_members[cls]))))
-    property_counts: dict[URIRef, int] = defaultdict(int)
-    for _, p, _ in kg:
-        property_counts[p] += 1  # type: ignore[index]
-    for prop in sorted(property_counts):
+        g.add((node, VOID.entities, Literal(len(stats.class_members[cls]))))
+    for prop in sorted(stats.property_triples):
         node = _void_node(version, "property-" + _partition_id(str(prop)))
         g.add((kg_node, VOID.propertyPartition, node))
         g.add((node, VOID.property, prop))
-        g.add((node, VOID.triples, Literal(property_counts[prop])))
+        g.add((node, VOID.triples, Literal(stats.property_triples[prop])))
 
     # the ontology, a subset of the knowledge graph
     dataset(

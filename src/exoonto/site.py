@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from .figure import effect_direction
 from .namespaces import (
@@ -114,6 +115,9 @@ class Site:
         self.release = release
         self.onto = release.ontology
         self.kg = release.knowledge_graph
+        # the pages name the same terms thousands of times: label and link each IRI once
+        self._labels: dict[tuple[Node, str], str] = {}
+        self._iri_links: dict[URIRef, str] = {}
         onto, kg = self.onto, self.kg
         self.classes = sorted(
             {c for c in onto.subjects(RDF.type, OWL.Class) if _is_term(c)}, key=self.sort_key
@@ -138,9 +142,9 @@ class Site:
             key=lambda n: _natural_key(_local_name(str(n))),
         )
         self.references = sorted(
-            {s for s in kg.subjects(None, None) if isinstance(s, URIRef) and str(s).startswith(str(REF))
-             and (s, RDF.type, EXO.Authorship) not in kg
-             and kg.value(s, EXO.referenceNumber) is not None},
+            {s for s in kg.subjects(EXO.referenceNumber)
+             if isinstance(s, URIRef) and str(s).startswith(str(REF))
+             and (s, RDF.type, EXO.Authorship) not in kg},
             key=self.reference_key,
         )
         self.discrepancies = sorted(
@@ -183,7 +187,10 @@ class Site:
     # -- rendering helpers
 
     def label(self, node, lang: str = "en") -> str:
-        return _label(self.kg, node, lang)
+        key = (node, lang)
+        if key not in self._labels:
+            self._labels[key] = _label(self.kg, node, lang)
+        return self._labels[key]
 
     def link(self, node, graph: Graph | None = None) -> str:
         """A link to the node's page, or to the external IRI, with its label."""
@@ -194,6 +201,12 @@ class Site:
             return f"<span{lang}{cls}>{esc(str(node))}</span>"
         if isinstance(node, BNode):
             return esc(self.expression(node, graph or self.kg))
+        if node not in self._iri_links:
+            self._iri_links[node] = self._iri_link(node)
+        return self._iri_links[node]
+
+    def _iri_link(self, node: URIRef) -> str:
+        esc = html.escape
         text = self.label(node) if (self.kg.value(node, RDFS.label) is not None) else curie(str(node))
         href = self.href.get(node)
         if href:
