@@ -93,7 +93,7 @@ JSONLD_CONTEXT = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 _PREFIX_OF = {namespace: prefix for prefix, namespace in JSONLD_CONTEXT.items()}
 # literals of these datatypes are written as JSON strings, numbers and booleans
 _NATIVE_DATATYPES = frozenset({XSD.boolean, XSD.integer, XSD.double, XSD.string})
-RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL, RDF_LIST = RDF.type, RDF.first, RDF.rest, RDF.nil, RDF.List
+RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = RDF.type, RDF.first, RDF.rest, RDF.nil
 
 
 def jsonld(stable: Graph) -> str:
@@ -138,15 +138,18 @@ class JsonLdNodes:
     `from_rdf` with the exoonto prefixes as context and `auto_compact`) makes them:
 
     - one node per IRI subject and per blank-node subject that is no triple's object;
-      other blank nodes become nodes when a node refers to them;
+      other blank nodes become nodes when a node refers to them, or at the end if none
+      does (a cycle of blank nodes, which rdflib leaves out);
     - `rdf:type` IRIs under `@type` as compact IRIs; other properties as compact keys;
     - IRIs as `{"@id": ...}`, blank nodes as `{"@id": "_:label"}`;
     - literals of xsd:string, integer, double and boolean as JSON values (their Python
-      value), other typed literals as `{"@type", "@value"}`, language-tagged ones as
+      value; a NaN or infinite double as a typed value, which JSON cannot hold), other
+      typed literals as `{"@type", "@value"}`, language-tagged ones as
       `{"@language", "@value"}`, plain ones as strings;
     - a well-formed RDF list as `{"@list": [...]}` in place of its first node;
-    - one value under a key as the value itself, several as an array; as in rdflib, a
-      falsy value ("", 0, false) is replaced by the next value under the same key.
+    - one value under a key as the value itself, several as an array. (rdflib 7 drops a
+      first value that is falsy in Python, "" or 0 or false, when a second follows; this
+      writer keeps every value.)
 
     Triples are read in the graph's order (sorted, for a `sorted_copy`)."""
 
@@ -161,10 +164,14 @@ class JsonLdNodes:
             if isinstance(s, URIRef) or (isinstance(s, BNode) and s not in referenced)
         ]
         self.nodemap: dict[str, dict] = {}
+        self.list_nodes: set[Node] = set()  # written inline as @list, not as nodes
 
     def nodes(self) -> list[dict]:
         for subject in self.roots:
             self._node(subject)
+        for subject in self.outgoing:  # blank nodes only on a cycle (rdflib loses them)
+            if subject not in self.list_nodes:
+                self._node(subject)
         return list(self.nodemap.values())
 
     def _node(self, subject: Node) -> None:
@@ -180,8 +187,8 @@ class JsonLdNodes:
             else:
                 key = compact_term(p)
                 value = self._value(o)
-            previous = node.get(key)
-            if previous:
+            if key in node:
+                previous = node[key]
                 node[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
             else:
                 node[key] = value
@@ -208,7 +215,9 @@ class JsonLdNodes:
     def _list_items(self, head: Node | None) -> list | None:
         """The items of the RDF list starting at `head`, or None if it is not a
         well-formed list (rdflib's rules: rdf:nil is the empty list; every node has
-        rdf:first, rdf:rest and at most `rdf:type rdf:List`; no IRI nodes, no cycles)."""
+        rdf:first and rdf:rest and nothing else; no IRI nodes, no cycles). rdflib also
+        accepts `rdf:type rdf:List` on a node and then drops that triple; this writer
+        keeps such a list as nodes, so nothing is lost."""
         if head is None or (head != RDF_NIL and not self._first(head, RDF_FIRST)):
             return None
         items: list = []
@@ -216,6 +225,7 @@ class JsonLdNodes:
         node: Node | None = head
         while node:
             if node == RDF_NIL:
+                self.list_nodes |= chain
                 return items
             if isinstance(node, URIRef):
                 return None
@@ -225,7 +235,7 @@ class JsonLdNodes:
                     first = o
                 elif not rest and p == RDF_REST:
                     rest = o
-                elif p != RDF_TYPE or o != RDF_LIST:
+                else:
                     return None
             items.append(first)
             node = rest
@@ -239,8 +249,12 @@ def _literal_value(literal: Literal):
     if literal.datatype in _NATIVE_DATATYPES:
         value = literal.toPython()
         if isinstance(value, float) and not math.isfinite(value):
-            return None  # JSON has no NaN or infinity (rdflib's JSON writer gives null)
-        return str(value) if isinstance(value, Literal) else value
+            # JSON has no NaN or infinity (rdflib writes null, losing the value)
+            lexical = "NaN" if math.isnan(value) else "INF" if value > 0 else "-INF"
+            return {"@type": compact_term(literal.datatype), "@value": lexical}
+        if not isinstance(value, Literal):
+            return value
+        # an ill-typed literal such as "many"^^xsd:integer: rdflib writes a plain string
     if literal.datatype:
         return {"@type": compact_term(literal.datatype), "@value": str(literal)}
     if literal.language:
