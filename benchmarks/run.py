@@ -251,6 +251,13 @@ def child(kind: str, *args: str) -> list[str]:
 
 
 def bench_build(sizes: list[int], repeat: int) -> None:
+    """The review's build as users run it (`exoonto build`, whole process), then its stages
+    timed inside one process, then the stages at size."""
+    exe = shutil.which("exoonto")
+    for i in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            record({"bench": "exoonto-build", "run": i, "load_avg": os.getloadavg()[0],
+                    **timed([exe, "build", "--out", str(Path(tmp) / "dist")], 900)})
     for i in range(repeat):
         record({"bench": "review-build", "run": i, **timed(child("review-build"), 900)})
     for size in sizes:
