@@ -164,14 +164,20 @@ def fake_previous_release(folder: Path) -> dict[str, str]:
     return digest(folder)
 
 
-def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypatch):
-    """tests/test_release.py checks a failing writer; here the graph does not conform."""
+@pytest.mark.parametrize("fork", [True, False], ids=["validated-in-a-fork", "validated-in-line"])
+def test_build_failing_validation_leaves_the_previous_release(tmp_path, monkeypatch, fork):
+    """tests/test_release.py checks a failing writer; here the graph does not conform,
+    found in the forked validation process or, where there is no fork, before writing."""
+    import multiprocessing
+
     from rdflib import Graph
 
     import exoonto.validate as validate_module
 
     dist = tmp_path / "dist"
     before = fake_previous_release(dist)
+    if not fork:
+        monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
 
     def not_conforming(loaded, shapes=None):
         return validate_module.ValidationResult(False, Graph(), [object(), object()])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -124,18 +125,88 @@ def build(
             from .reason import check_consistent
 
             check_consistent(loaded.graph)
-        if validate:
-            validate_release(release, loaded)
-        out = out.resolve()
-        check_replaceable(out)
+        validation = Validation.start(release, loaded) if validate else Validation.skipped()
         try:
-            _write_atomically(release, out)
+            out = out.resolve()
+            check_replaceable(out)
+            _write_atomically(release, out, before_swap=validation.wait)
         except OSError as exc:
+            validation.wait()  # a graph that does not conform is reported before a write error
             raise OutputError(
                 f"the release cannot be written into {out} ({exc.strerror or exc}); "
                 "the previous release, if any, is unchanged."
             ) from None
+        finally:
+            validation.wait_quietly()
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+class Validation:
+    """SHACL validation of the release, run beside the writers: it takes a quarter of the
+    build and the writers do not need its result, so where the platform can fork it runs
+    in a forked process (a thread would only contend for the interpreter lock) and the
+    release is moved into place only after `wait()` found it conforming."""
+
+    def __init__(self, process=None, receiver=None, error: Exception | None = None) -> None:
+        self._process, self._receiver, self._error = process, receiver, error
+        self._done = process is None
+
+    @classmethod
+    def skipped(cls) -> Validation:
+        return cls()
+
+    @classmethod
+    def start(cls, release: Release, loaded: LoadedGraph) -> Validation:
+        if "fork" not in multiprocessing.get_all_start_methods():
+            try:
+                validate_release(release, loaded)
+            except CheckFailed as exc:
+                return cls(error=exc)
+            return cls()
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_validate_and_report, args=(release, loaded, sender), daemon=True
+        )
+        process.start()
+        sender.close()
+        return cls(process, receiver)
+
+    def wait(self) -> None:
+        """Block until validation ends; raise CheckFailed if the graph does not conform."""
+        if not self._done:
+            self._done = True
+            try:
+                outcome = self._receiver.recv()
+            except EOFError:
+                outcome = ("crash", "the validation process ended without a result")
+            self._process.join()
+            self._receiver.close()
+            if outcome is not None:
+                kind, message = outcome
+                self._error = CheckFailed(message) if kind == "CheckFailed" else RuntimeError(message)
+        if self._error is not None:
+            raise self._error
+
+    def wait_quietly(self) -> None:
+        """End the validation process if nobody waited for it (an earlier step failed)."""
+        if not self._done:
+            self._done = True
+            self._process.kill()
+            self._process.join()
+            self._receiver.close()
+
+
+def _validate_and_report(release: Release, loaded: LoadedGraph, sender) -> None:
+    try:
+        validate_release(release, loaded)
+        sender.send(None)
+    except CheckFailed as exc:
+        sender.send(("CheckFailed", str(exc)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+        sender.send(("crash", f"validation failed unexpectedly: {type(exc).__name__}: {exc}"))
+    finally:
+        sender.close()
 
 
 @contextmanager
@@ -153,13 +224,16 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write_atomically(release: Release, out: Path) -> None:
+def _write_atomically(
+    release: Release, out: Path, before_swap: Callable[[], None] = lambda: None
+) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
         for writer in WRITERS:
             writer(release, staging)
         write_marker(release, staging)
+        before_swap()
         _swap_into_place(staging, out)
     finally:
         if staging.exists():
