@@ -65,8 +65,10 @@ class QueryPool:
         self._all: set[Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        starting = [self._spawn() for _ in range(max(1, limits.workers))]
-        for w in starting:
+        # one at a time: a worker's bulk load needs about half as much memory again as the
+        # loaded store, so starting them together would set the server's peak memory
+        for _ in range(max(1, limits.workers)):
+            w = self._spawn()
             if not w.wait_ready(self.STARTUP_SECONDS):
                 self.close()
                 raise RuntimeError("a query worker process did not start")
