@@ -48,9 +48,11 @@ def record(entry: dict) -> dict:
     return entry
 
 
-def timed(args: list[str], timeout_s: float, env: dict | None = None) -> dict:
+def timed(args: list[str], timeout_s: float, env: dict | None = None,
+          count: str | None = None) -> dict:
     """Run `args` under /usr/bin/time -v: wall seconds, peak RSS (MB), exit code, and the
-    last JSON line the child printed (its own inner timings)."""
+    last JSON line the child printed (its own inner timings); with `count`, the number of
+    matches of that regex in the child's output, as "results"."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
         process = subprocess.Popen(["/usr/bin/time", "-v", "-o", report.name, *args],
@@ -75,6 +77,8 @@ def timed(args: list[str], timeout_s: float, env: dict | None = None) -> dict:
             break
     result = {"wall_s": round(wall, 3), "peak_rss_mb": int(rss.group(1)) // 1024 if rss else None,
               "exit": done.returncode, **inner}
+    if count is not None:
+        result["results"] = len(re.findall(count, done.stdout))
     if done.returncode != 0:
         result["stderr"] = done.stderr[-600:]
     return result
@@ -273,14 +277,17 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
     for size in sizes:
         path = data_file(size)
         for engine in engines:
+            load_before = [round(x, 2) for x in os.getloadavg()]  # the machine is shared
             if engine == "jena":
                 args = ["java", "-Xmx8g", "-cp", jena_classpath(), "shacl.shacl", "validate",
                         f"--shapes={shapes_file}", f"--data={path}"]
-                result = timed(args, timeout_s)
+                result = timed(args, timeout_s, count=r"\bsh:ValidationResult\b")
                 result.pop("stderr", None)
             else:
                 result = timed(child(engine, str(path)), timeout_s)
-            record({"bench": "shacl", "engine": engine, "triples_target": size, **result})
+            record({"bench": "shacl", "engine": engine, "triples_target": size, **result,
+                    "loadavg_before": load_before,
+                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]})
     shutil.rmtree(folder, ignore_errors=True)
 
 
