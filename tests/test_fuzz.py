@@ -108,7 +108,7 @@ def fast_cli():
     import exoonto.cli.validate as validate_cli
     import exoonto.load as load_module
     import exoonto.validate as validate_module
-    from exoonto.load import load_files
+    from exoonto.load import load_files_to_store
     from exoonto.reason import ReasonerReport
 
     shapes = validate_module.load_shapes()
@@ -127,7 +127,9 @@ def fast_cli():
         return copy
 
     with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch.object(validate_cli, "load_shipped", lambda files: load_files(files)))
+        stack.enter_context(
+            mock.patch.object(validate_cli, "load_shipped_to_store", load_files_to_store)
+        )
         stack.enter_context(mock.patch.object(validate_module, "load_shapes", shapes_copy))
         stack.enter_context(mock.patch.object(load_module, "shipped_sources", lambda: []))
         stack.enter_context(mock.patch.object(load_module, "load_ontology", ontology_copy))

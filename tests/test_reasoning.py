@@ -133,7 +133,7 @@ def test_materialised_subclass_closure_is_reflexive_and_transitive():
 # --- the same materialisation on a pyoxigraph store (exoonto serve with big extra files) ---
 
 
-def _store_of(*graphs) -> "pyoxigraph.Store":
+def _store_of(*graphs):
     import pyoxigraph
 
     store = pyoxigraph.Store()

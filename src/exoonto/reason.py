@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from .errors import CheckFailed, MissingTool
+from .load import oxigraph_term, rdflib_term
 from .namespaces import EXO
 
 DERIVED_FROM = EXO.derivedFrom
@@ -288,15 +289,15 @@ def materialise_store(store: ox.Store) -> int:
     closure = superclass_closure(schema)
     inferred = defined_class_subsumptions(defined, closure)
     origin_types = (
-        (_rdflib_term(row["preparation"]), _rdflib_term(row["type"]))
+        (rdflib_term(row["preparation"]), rdflib_term(row["type"]))
         for row in store.query(PREPARATION_ORIGIN_TYPES)
     )
     inferred += preparation_types(origin_types, defined, closure)
     inferred += subclass_closure_triples(schema + inferred)
     for row in store.query(UNDECLARED_INDIVIDUALS):
-        inferred.add((_rdflib_term(row["individual"]), RDF.type, OWL.NamedIndividual))
+        inferred.add((rdflib_term(row["individual"]), RDF.type, OWL.NamedIndividual))
     before = len(store)
-    store.extend(ox.Quad(*map(_oxigraph_term, triple)) for triple in inferred)
+    store.extend(ox.Quad(*map(oxigraph_term, triple)) for triple in inferred)
     return len(store) - before
 
 
@@ -308,25 +309,5 @@ def schema_graph(store: ox.Store) -> Graph:
     patterns.append((None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Class))))
     for subject, predicate, obj in patterns:
         for quad in store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()):
-            schema.add(tuple(_rdflib_term(term) for term in quad.triple))
+            schema.add(tuple(rdflib_term(term) for term in quad.triple))
     return schema
-
-
-def _rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    datatype = None if term.language else URIRef(term.datatype.value)
-    return Literal(term.value, lang=term.language, datatype=datatype)
-
-
-def _oxigraph_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))

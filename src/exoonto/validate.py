@@ -8,6 +8,10 @@ The shapes live in the packaged ``shapes/`` folder, one concern a file. The data
 the ontology together with the facts (the class-valued annotations of a finding are checked
 against the ontology's class hierarchy), validated with no inference. Warnings
 (``sh:Warning``) are reported but do not make the graph non-conforming.
+
+The data come as an rdflib graph (the build's) or, from `exoonto validate`, as a pyoxigraph
+Store with one named graph per file, which pyshacl-turbo reads directly (the engine
+validates the union of the graphs).
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from pyoxigraph import Store
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from . import resources
-from .load import LoadedGraph, parse_turtle
+from .load import LoadedGraph, LoadedStore, parse_turtle
 from .namespaces import new_graph
 
 SEVERITY_WORDS = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -68,10 +73,12 @@ def load_shapes() -> Graph:
 ENGINES = ("turbo", "pyshacl")
 
 
-def run_pyshacl(data: Graph, shapes: Graph, engine: str = "pyshacl") -> tuple[bool, Graph]:
+def run_pyshacl(
+    data: Graph | Store, shapes: Graph, engine: str = "pyshacl"
+) -> tuple[bool, Graph]:
     """pySHACL (or pyshacl-turbo, same API) as the project runs it: no inference, SHACL-AF
     on (SPARQL targets), warnings allowed. The report graph is returned as the engine made
-    it."""
+    it. A pyoxigraph Store is for pyshacl-turbo only."""
     if engine == "turbo":
         from pyshacl_turbo import validate
     else:
@@ -107,7 +114,9 @@ def _message(report: Graph, shapes: Graph, result: Node, shape: Node, component:
     return f"violates {str(component).rsplit('#', 1)[-1]}"
 
 
-def _results(report: Graph, shapes: Graph, loaded: LoadedGraph | None) -> list[Result]:
+def _results(
+    report: Graph, shapes: Graph, loaded: LoadedGraph | LoadedStore | None
+) -> list[Result]:
     out = []
     for node in top_level_results(report):
         focus = report.value(node, SH.focusNode)
@@ -131,7 +140,7 @@ def _results(report: Graph, shapes: Graph, loaded: LoadedGraph | None) -> list[R
     return out
 
 
-def files_behind(loaded: LoadedGraph, result: Result) -> list[str]:
+def files_behind(loaded: LoadedGraph | LoadedStore, result: Result) -> list[str]:
     """The input files that assert the offending triple; failing that, those that describe
     the focus node."""
     focus, path, value = result.focus, result.path, result.value
@@ -147,10 +156,7 @@ def files_behind(loaded: LoadedGraph, result: Result) -> list[str]:
     patterns.append((focus, None, None))
     patterns.append((None, None, focus))
     for pattern in patterns:
-        if None not in pattern:
-            files = loaded.files_asserting(pattern)
-        else:
-            files = [name for name, part in loaded.per_file.items() if pattern in part]
+        files = loaded.files_asserting(pattern)
         if files:
             return [_display_file(name) for name in files]
     return []
@@ -168,21 +174,40 @@ def _display_file(name: str) -> str:
 
 
 def validate_graph(
-    data: Graph, shapes: Graph | None = None, loaded: LoadedGraph | None = None,
-    engine: str = "turbo",
+    data: Graph | Store, shapes: Graph | None = None,
+    loaded: LoadedGraph | LoadedStore | None = None, engine: str = "turbo",
 ) -> ValidationResult:
     shapes = shapes if shapes is not None else load_shapes()
     _conforms, report = run_pyshacl(data, shapes, engine)
+    if isinstance(data, Store):
+        report = _simple_literals(report)
     results = _results(report, shapes, loaded)
     violations = [r for r in results if r.is_violation]
     warnings = [r for r in results if not r.is_violation]
+    if isinstance(loaded, LoadedStore):  # what the report shows of the data: the focus nodes
+        data = loaded.graph(subjects={r.focus for r in results})
     return ValidationResult(not violations, report, violations, warnings, data)
 
 
+def _simple_literals(report: Graph) -> Graph:
+    """"x" rather than "x"^^xsd:string in the report, as rdflib reads and writes simple
+    literals (RDF 1.1 makes them the same term; the engine spells out the datatype for data
+    that came from a Store)."""
+    for s, p, o in list(report):
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            report.remove((s, p, o))
+            report.add((s, p, Literal(str(o))))
+    return report
+
+
 def validate_loaded(
-    loaded: LoadedGraph, shapes: Graph | None = None, engine: str = "turbo"
+    loaded: LoadedGraph | LoadedStore, shapes: Graph | None = None, engine: str = "turbo"
 ) -> ValidationResult:
-    return validate_graph(loaded.graph, shapes, loaded, engine)
+    if isinstance(loaded, LoadedStore):
+        data = loaded.store if engine == "turbo" else loaded.graph()
+    else:
+        data = loaded.graph
+    return validate_graph(data, shapes, loaded, engine)
 
 
 # ------------------------------------------------------------------ reports
@@ -212,7 +237,7 @@ def _describe_path(graph: Graph, path: Node | None, report: Graph) -> str:
 def _label(data: Graph | None, focus: Node) -> str | None:
     if data is None:
         return None
-    labels = list(data.objects(focus, RDFS.label))
+    labels = sorted(data.objects(focus, RDFS.label))  # the same one every run
     english = [label for label in labels if getattr(label, "language", None) == "en"]
     chosen = (english or labels)[:1]
     return str(chosen[0]) if chosen else None

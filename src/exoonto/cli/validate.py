@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FAILED
-from ..load import load_shipped
+from ..load import load_shipped_to_store
 from ..validate import (
     ENGINES,
     human_report,
@@ -43,7 +43,7 @@ def command(output_format: str, engine: str, files: tuple[Path, ...]) -> None:
 
     Exit codes: 0 conforms; 1 does not conform; 2 a file cannot be read (the error names
     the file and the line)."""
-    result = validate_loaded(load_shipped(files), engine=engine)
+    result = validate_loaded(load_shipped_to_store(files), engine=engine)
     if output_format == "turtle":
         click.echo(report_turtle(result), nl=False)
     elif output_format == "json":
