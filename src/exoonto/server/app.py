@@ -132,6 +132,7 @@ def ontology_rdfxml(ontology: Graph) -> bytes:
 
     return rdfxml(ontology).encode("utf-8")
 
+
 def state_of(request: Request) -> State:
     return request.app.state.exoonto
 
