@@ -108,6 +108,11 @@ def anchor(node: URIRef) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]", "_", _local_name(str(node)))
 
 
+def _by_local_name(node) -> tuple:
+    """Sort key for IRIs of one kind: their local names in natural order (R2 before R10)."""
+    return _natural_key(_local_name(str(node)))
+
+
 class Site:
     """The ontology and knowledge graph, indexed for the documentation pages."""
 
@@ -139,7 +144,7 @@ class Site:
         self.background = self._instances(EXO.BackgroundStatement, FINDING)
         self.exosomes = sorted(
             {s for s in kg.subjects(RDF.type, EXO.Exosome) if str(s).startswith(str(EXOSOME))},
-            key=lambda n: _natural_key(_local_name(str(n))),
+            key=_by_local_name,
         )
         self.references = sorted(
             {s for s in kg.subjects(EXO.referenceNumber)
@@ -149,7 +154,7 @@ class Site:
         )
         self.discrepancies = sorted(
             {s for s in kg.subjects(RDF.type, EXO.Discrepancy) if isinstance(s, URIRef)},
-            key=lambda n: _natural_key(_local_name(str(n))),
+            key=_by_local_name,
         )
         self.href: dict[URIRef, str] = {}
         for c in self.classes:
@@ -171,7 +176,7 @@ class Site:
     def _instances(self, cls: URIRef, namespace) -> list[URIRef]:
         return sorted(
             {s for s in self.kg.subjects(RDF.type, cls) if str(s).startswith(str(namespace))},
-            key=lambda n: _natural_key(_local_name(str(n))),
+            key=_by_local_name,
         )
 
     def sort_key(self, node) -> tuple:
@@ -498,7 +503,7 @@ def findings_page(site: Site) -> str:
     for prep in site.exosomes:
         origins = [t for o in kg.objects(prep, EXO.derivedFrom) for t in kg.objects(o, RDF.type)]
         types = [t for t in kg.objects(prep, RDF.type) if t not in (EXO.Exosome, OWL.NamedIndividual)]
-        used_by = sorted(kg.subjects(EXO.hasExosomeSource, prep), key=lambda n: _natural_key(_local_name(str(n))))
+        used_by = sorted(kg.subjects(EXO.hasExosomeSource, prep), key=_by_local_name)
         rows = [
             ("IRI", f"<code>{esc(str(prep))}</code>"),
             ("label (zh)", esc(_first(kg, prep, RDFS.label, "zh"))),
@@ -519,7 +524,7 @@ def references_page(site: Site) -> str:
     body = [f"<p>The review's {len(site.references)} references, as printed.</p>"]
     for ref in site.references:
         citing = sorted(
-            kg.subjects(EXO.citesStudy, ref), key=lambda n: _natural_key(_local_name(str(n)))
+            kg.subjects(EXO.citesStudy, ref), key=_by_local_name
         )
         issued = _first(kg, ref, DCTERMS.issued)
         rows = [
@@ -558,7 +563,7 @@ def discrepancies_page(site: Site) -> str:
         "itself or misprints a term; each has its kind.</p>"
     ]
     for node in site.discrepancies:
-        flagged = sorted(kg.subjects(EXO.hasDiscrepancy, node), key=lambda n: _natural_key(_local_name(str(n))))
+        flagged = sorted(kg.subjects(EXO.hasDiscrepancy, node), key=_by_local_name)
         rows = [
             ("IRI", f"<code>{esc(str(node))}</code>"),
             ("kind", site.links(kg.objects(node, EXO.hasDiscrepancyKind))),
