@@ -166,20 +166,63 @@ def test_publish_default_graph_oxigraph(oxigraph_server, sample_file):
     assert isomorphic(remote_graph(oxigraph_server, None), sample_graph())
 
 
-def test_virtuoso_has_no_default_graph_to_replace(virtuoso_server, sample_file):
-    """Virtuoso is a quad store: its Graph Store refuses ?default, so publish asks for a graph
-    before touching anything."""
+@pytest.fixture
+def virtuoso_host_graph(virtuoso_server, graph_iri):
+    """Virtuoso with a default graph of its own for the host the tests use (a row in
+    DB.DBA.SYS_SPARQL_HOST); removed again afterwards, so other tests see the plain server."""
+    host = virtuoso_server.base.split("//", 1)[1]
+    stores.isql(virtuoso_server, "INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI) "
+                f"VALUES ('{host}', '{graph_iri}');")
+    try:
+        yield graph_iri
+    finally:
+        stores.isql(virtuoso_server, f"DELETE FROM DB.DBA.SYS_SPARQL_HOST WHERE SH_HOST = '{host}';"
+                    f" SPARQL CLEAR GRAPH <{graph_iri}>;")
+
+
+def total_in_store(server) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = httpx.get(server.sparql, params={"query": query},
+                         headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response.raise_for_status()
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_publish_default_graph_virtuoso(virtuoso_server, virtuoso_host_graph, graph_iri,
+                                        sample_file):
+    """With a host default graph, ?default is that graph: it is replaced, and no other."""
+    other = graph_iri + "-other"
+    put_graph(virtuoso_server, other, OTHER)
+    put_graph(virtuoso_server, virtuoso_host_graph, OTHER)
     result = run_publish(virtuoso_server, None, sample_file)
-    assert result.exit_code == 2
-    assert "--graph" in _one_sentence(result)
+    assert result.exit_code == 0, result.output
+    assert f"published {SAMPLE_TRIPLES} triples to the default graph" in result.stdout
+    assert isomorphic(remote_graph(virtuoso_server, virtuoso_host_graph), sample_graph())
+    assert isomorphic(remote_graph(virtuoso_server, other), Graph().parse(data=OTHER, format="nt"))
 
 
-def test_publish_twice_leaves_the_same_graph(server, graph_iri, sample_file):
-    put_graph(server, graph_iri, OTHER)  # PUT replaces: the old triple must go
-    first = run_publish(server, graph_iri, sample_file)
-    after_first = remote_graph(server, graph_iri)
-    second = run_publish(server, graph_iri, sample_file)
-    after_second = remote_graph(server, graph_iri)
+def test_virtuoso_without_a_default_graph_exits_1_and_changes_nothing(virtuoso_server,
+                                                                       sample_file):
+    """Without a host default graph Virtuoso's default graph is the union of all graphs:
+    there is nothing to replace, and publish says how to name one."""
+    before = total_in_store(virtuoso_server)
+    result = run_publish(virtuoso_server, None, sample_file)
+    assert result.exit_code == 1, result.output
+    sentence = _one_sentence(result)
+    assert "--graph" in sentence and "SYS_SPARQL_HOST" in sentence
+    assert total_in_store(virtuoso_server) == before
+
+
+@pytest.mark.parametrize("target", ["named", "default"])
+def test_publish_twice_leaves_the_same_graph(request, server, graph_iri, sample_file, target):
+    graph = graph_iri if target == "named" else None
+    if graph is None and server.name == "virtuoso":
+        request.getfixturevalue("virtuoso_host_graph")
+    put_graph(server, graph, OTHER)  # PUT replaces: the old triple must go
+    first = run_publish(server, graph, sample_file)
+    after_first = remote_graph(server, graph)
+    second = run_publish(server, graph, sample_file)
+    after_second = remote_graph(server, graph)
     assert first.exit_code == second.exit_code == 0, first.output + second.output
     assert first.stdout == second.stdout
     assert len(after_first) == len(after_second) == SAMPLE_TRIPLES
@@ -307,15 +350,19 @@ def test_incomplete_read_back_refuses_before_changing_anything(server, graph_iri
     assert isomorphic(remote_graph(server, graph_iri), Graph().parse(data=two, format="nt"))
 
 
-def test_count_uses_sparql_not_the_truncating_read(virtuoso_server, graph_iri):
+@pytest.mark.parametrize("target", ["named", "default"])
+def test_count_uses_sparql_not_the_truncating_read(request, virtuoso_server, graph_iri, target):
     """Count on a graph larger than Debian's default ResultSetMaxRows (10,000), through the
-    function the count check uses."""
+    function the count check uses; the default graph is the host's own graph."""
+    graph = graph_iri if target == "named" else None
+    if graph is None:
+        request.getfixturevalue("virtuoso_host_graph")
     body = "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n"
                    for i in range(12_000))
-    put_graph(virtuoso_server, graph_iri, body)
-    store = GraphStore(virtuoso_server.gsp, graph_iri, virtuoso_server.user,
+    put_graph(virtuoso_server, graph, body)
+    store = GraphStore(virtuoso_server.gsp, graph, virtuoso_server.user,
                        virtuoso_server.password)
-    assert len(remote_graph(virtuoso_server, graph_iri)) < 12_000  # the GET truncates
+    assert len(remote_graph(virtuoso_server, graph)) < 12_000  # the GET truncates
     with publish_module._client(store) as client:
         assert publish_module.count_in_store(store, client) == 12_000
 

@@ -13,8 +13,11 @@ Two store facts this module is built around (checked against Oxigraph 0.5 and Vi
   saved copy could be incomplete. Counts go through the SPARQL endpoint (`SELECT (COUNT(*)
   ...)`, one row, never truncated), and the saved copy is checked against that count before
   anything is changed: if the store will not hand over the whole graph, nothing is published.
-- Virtuoso's Graph Store has no default graph (its default graph is the union of all
-  graphs), so `?default` is refused there; name a graph with --graph.
+- Virtuoso's default graph is the union of all graphs unless the HTTP host has a default
+  graph of its own (a row in `DB.DBA.SYS_SPARQL_HOST`). Its Graph Store maps `?default` to
+  that graph and refuses it otherwise, so without --graph exoonto sends `?default` and turns
+  the refusal into a sentence that says how to proceed. The count goes through SPARQL
+  without a GRAPH clause, which Virtuoso answers from the same host graph.
 
 Blank nodes are counted like any other triple: both stores keep one triple per N-Triples
 line with fresh blank-node labels, so the count after a PUT equals the number of distinct
@@ -65,10 +68,6 @@ class GraphStore:
             not urlsplit(self.graph).scheme or any(c in self.graph for c in '<>"{}|^`\\ \n')
         ):
             raise InputError(f"--graph must be an absolute IRI, not {self.graph!r}.")
-        if self.graph is None and self.is_virtuoso:
-            raise InputError(
-                "Virtuoso's Graph Store has no default graph to replace; name one with --graph."
-            )
         if (self.user is None) != (self.password is None):
             raise InputError("--user and --password-env must be given together.")
 
@@ -160,7 +159,18 @@ def _unreachable(store: GraphStore, exc: Exception) -> MissingTool:
     return MissingTool(f"the store {store.url} cannot be reached ({type(exc).__name__}).")
 
 
+VIRTUOSO_NO_DEFAULT = "not configured to have default graph"
+
+
 def _raise_for_status(store: GraphStore, response, action: str) -> None:
+    if store.is_virtuoso and store.graph is None and VIRTUOSO_NO_DEFAULT in response.text:
+        host = urlsplit(store.url).netloc
+        raise CheckFailed(
+            f"Virtuoso at {store.url} has no default graph for the host {host}, so there is "
+            "nothing to replace; name a graph with --graph, or give the host a default graph "
+            f"(isql: INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI) VALUES "
+            f"('{host}', 'IRI');)."
+        )
     if response.status_code in (401, 403):
         raise CheckFailed(
             f"the store refused to {action} {store.describe()}: HTTP {response.status_code} "
@@ -194,10 +204,14 @@ def _read(store: GraphStore, client) -> bytes | None:
 
 
 def count_in_store(store: GraphStore, client) -> int:
-    """The number of triples in the target graph, by SPARQL COUNT where possible."""
+    """The number of triples in the target graph, by SPARQL COUNT where possible. Oxigraph's
+    default graph is counted by reading it back, because a server started with
+    --union-default-graph would count every graph; Virtuoso's GET truncates, and its SPARQL
+    endpoint answers from the host's default graph (see the module docstring)."""
     endpoint = store.sparql_endpoint()
-    if endpoint is not None and store.graph is not None:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{store.graph}> {{ ?s ?p ?o }} }}"
+    if endpoint is not None and (store.graph is not None or store.is_virtuoso):
+        pattern = f"GRAPH <{store.graph}> {{ ?s ?p ?o }}" if store.graph else "?s ?p ?o"
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"
         response = client.get(
             endpoint, params={"query": query},
             headers={"Accept": "application/sparql-results+json"},
