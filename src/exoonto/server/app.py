@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from .. import __version__
 from ..namespaces import BASE, ONTOLOGY_IRI
 from . import stored
+from .heap import release_freed_memory
 from .knowledge import PREFIX_STRINGS, Knowledge
 from .negotiation import GRAPH_OFFERS, HTML, RDF_XML, Offer, choose, negotiate
 from .pages import Renderer
@@ -74,6 +75,7 @@ class State:
         except BaseException:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
+        release_freed_memory()  # what building the store and its inferences left behind
         self.knowledge = Knowledge(store)
         self.renderer = Renderer(self.knowledge)
         self.pool: QueryPool | None = None

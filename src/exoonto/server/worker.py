@@ -3,7 +3,7 @@
 Queries run here, not in the server, so a runaway query can be stopped for real: the server
 kills the process when the deadline passes and starts a fresh one. pyoxigraph evaluates
 lazily, so the whole evaluation happens while the results are serialised, inside the
-deadline. This module imports only pyoxigraph (and rdflib for JSON-LD, on demand).
+deadline. This module imports only pyoxigraph and ctypes (and rdflib for JSON-LD, on demand).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .heap import release_freed_memory
 from .negotiation import GRAPH_OFFERS, RESULT_OFFERS, choose
 from .rdfout import serialize_triples
 
@@ -142,6 +143,7 @@ def main(conn, data_path: str, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server, which stops us
     store = ox.Store()
     store.bulk_load(path=data_path, format=ox.RdfFormat.N_TRIPLES)
+    release_freed_memory()
     conn.send("ready")
     while True:
         try:
@@ -153,3 +155,5 @@ def main(conn, data_path: str, parent_pid: int) -> None:
         except Exception as exc:  # noqa: BLE001 - a reply, whatever happened
             reply = message(400, f"The query failed: {exc}")
         conn.send(reply)
+        del reply
+        release_freed_memory()  # after the reply is sent: not on the query's clock
