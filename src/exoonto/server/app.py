@@ -12,6 +12,7 @@ import anyio
 import pyoxigraph as ox
 from rdflib import Graph
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -224,6 +225,9 @@ async def sparql_endpoint(request: Request) -> Response:
     return await run_query(request, query)
 
 
+LARGE_REPLY_BYTES = 1_000_000
+
+
 async def run_query(
     request: Request, query: str, substitutions: dict[str, tuple[str, ...]] | None = None
 ) -> Response:
@@ -248,7 +252,11 @@ async def run_query(
     )
     assert st.pool is not None
     reply = await anyio.to_thread.run_sync(st.pool.run, job)
-    return from_reply(reply)
+    response = from_reply(reply)
+    if len(reply.body) >= LARGE_REPLY_BYTES:
+        # request threads each get a malloc arena, which keeps large freed bodies resident
+        response.background = BackgroundTask(release_freed_memory)
+    return response
 
 
 # ---------------------------------------------------------------------- stored queries
