@@ -163,7 +163,8 @@ VIRTUOSO_NO_DEFAULT = "not configured to have default graph"
 
 
 def _raise_for_status(store: GraphStore, response, action: str) -> None:
-    if store.is_virtuoso and store.graph is None and VIRTUOSO_NO_DEFAULT in response.text:
+    if (response.status_code >= 400 and store.is_virtuoso and store.graph is None
+            and VIRTUOSO_NO_DEFAULT in response.text):
         host = urlsplit(store.url).netloc
         raise CheckFailed(
             f"Virtuoso at {store.url} has no default graph for the host {host}, so there is "
