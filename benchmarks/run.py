@@ -13,6 +13,7 @@ time limit, and is appended as one JSON line to benchmarks/raw/results.jsonl. Se
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -293,8 +294,13 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="exoonto-bench-"))
     shapes_file = folder / "shapes.ttl"
-    shapes_file.write_text(load_shapes().serialize(format="turtle"), encoding="utf-8")
-    del resources
+    shapes_text = load_shapes().serialize(format="turtle")
+    shapes_file.write_text(shapes_text, encoding="utf-8")
+    # which shapes were measured: a digest of the installed shapes files, in name order
+    shapes_digest = hashlib.sha256(
+        b"".join(f.read_bytes() for f in sorted(resources.shape_files(), key=lambda f: f.name))
+    ).hexdigest()[:12]
+    del resources, shapes_text
     for size in sizes:
         path = data_file(size)
         for engine in engines:
@@ -306,7 +312,8 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
                 result.pop("stderr", None)
             else:
                 result = timed(child(engine, str(path)), timeout_s)
-            record({"bench": "shacl", "engine": engine, "triples_target": size, **result,
+            record({"bench": "shacl", "engine": engine, "triples_target": size,
+                    "shapes_sha256": shapes_digest, **result,
                     "loadavg_before": load_before,
                     "loadavg_after": [round(x, 2) for x in os.getloadavg()]})
     shutil.rmtree(folder, ignore_errors=True)

