@@ -20,7 +20,8 @@ from ..publish import (
     "Virtuoso http://HOST:8890/sparql-graph-crud-auth.",
 )
 @click.option("--graph", default=None, metavar="IRI",
-              help="Named graph to replace (default: the store's default graph).")
+              help="Named graph to replace (default: the store's default graph; on Virtuoso, the "
+              "HTTP host's own default graph, which must be configured: see the README).")
 @click.option("--user", default=None, help="User name for HTTP digest authentication.")
 @click.option(
     "--password-env", default=None, metavar="VAR",
