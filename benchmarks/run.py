@@ -227,17 +227,16 @@ def worker(kind: str, args: list[str]) -> None:
         out["results"] = len(set(report.subjects(None, SH.ValidationResult)))
     elif kind == "pyshacl-turbo":
         # as `exoonto validate FILE` runs it (without the shipped files, so every engine
-        # sees the same data): the file parsed into a pyoxigraph Store, pyshacl-turbo on
-        # the Store, then the report (results mapped back to the file)
+        # sees the same data): the file's text handed to pyshacl-turbo, the shapes shared by
+        # the command's default number of threads, then the report (a pyoxigraph Store of
+        # the file is loaded only if there are results to trace back to it)
         from exoonto.load import load_files_to_store
-        from exoonto.validate import human_report, load_shapes, validate_loaded
+        from exoonto.validate import default_jobs, human_report, load_shapes, validate_loaded
 
         shapes = load_shapes()
+        out["jobs"] = default_jobs()
         t = time.perf_counter()
-        loaded = load_files_to_store([Path(args[0])])
-        out["parse_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        result = validate_loaded(loaded, shapes)
+        result = validate_loaded(load_files_to_store([Path(args[0])]), shapes, jobs=out["jobs"])
         out["validate_s"] = time.perf_counter() - t
         t = time.perf_counter()
         human_report(result)

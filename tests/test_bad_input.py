@@ -68,6 +68,8 @@ def digest(folder: Path) -> dict[str, str]:
 def files(tmp_path) -> dict[str, Path]:
     made = {
         "syntax": ("syntax.ttl", SYNTAX_ERROR.encode()),
+        "syntax-nt": ("syntax.nt", b'<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> "x .\n'),
+        "latin1-nt": ("latin1.nt", '<urn:a> <urn:b> "x" .\n# caf\xe9\n'.encode("latin-1")),
         "latin1": ("latin1.ttl", "@prefix exo: <https://w3id.org/exoonto/> .\n# caf\xe9\n".encode("latin-1")),
         "binary": ("junk.ttl", bytes(range(256)) * 4),
         "controls": ("controls.ttl", b"\x00\x01\x02\x03 exo:a exo:b exo:c .\n"),
@@ -91,6 +93,12 @@ def test_validate_syntax_error_names_file_and_line(files):
     assert "syntax.ttl" in message and "line 3" in message
 
 
+def test_validate_ntriples_syntax_error_names_file_and_line(files):
+    """An N-Triples file goes to the engine as it is; its error still names file and line."""
+    message = one_sentence(invoke("validate", str(files["syntax-nt"])), 2)
+    assert "syntax.nt" in message and "line 2" in message
+
+
 def test_validate_missing_file(tmp_path):
     message = one_sentence(invoke("validate", str(tmp_path / "nope.ttl")), 2)
     assert "nope.ttl" in message
@@ -101,7 +109,9 @@ def test_validate_directory(tmp_path):
     assert str(tmp_path.name) in message and "directory" in message
 
 
-@pytest.mark.parametrize("key, line", [("latin1", "line 2"), ("binary", "line 2")])  # 0x80 follows the first 0x0a
+@pytest.mark.parametrize(
+    "key, line", [("latin1", "line 2"), ("binary", "line 2"), ("latin1-nt", "line 2")]
+)  # 0x80 follows the first 0x0a
 def test_validate_non_utf8(files, key, line):
     message = one_sentence(invoke("validate", str(files[key])), 2)
     assert files[key].name in message and line in message and "UTF-8" in message

@@ -29,12 +29,14 @@ from rdflib.namespace import RDF, SH
 from exoonto import load as load_module
 from exoonto import resources
 from exoonto.cli import main
-from exoonto.load import parse_turtle
+from exoonto.load import load_files_to_store, parse_turtle
 from exoonto.namespaces import PREFIXES, new_graph
 from exoonto.validate import (
+    TARGETS,
     human_report,
     load_shapes,
     run_pyshacl,
+    shape_groups,
     top_level_results,
     validate_graph,
     validate_loaded,
@@ -306,10 +308,10 @@ def ontology_only(monkeypatch):
         load_module, "shipped_sources", lambda: [resources.ontology_file(), CONTEXT]
     )
 
-    def memoised(loaded, shapes=None, engine="turbo"):
-        key = (tuple(loaded.per_file), engine)
+    def memoised(loaded, shapes=None, engine="turbo", jobs=1):
+        key = (tuple(loaded.per_file), engine, jobs)
         if key not in _CLI_CACHE:
-            _CLI_CACHE[key] = validate_loaded(loaded, shapes, engine)
+            _CLI_CACHE[key] = validate_loaded(loaded, shapes, engine, jobs)
         return _CLI_CACHE[key]
 
     monkeypatch.setattr(cli_validate, "validate_loaded", memoised)
@@ -392,3 +394,53 @@ def test_pyshacl_turbo_gives_the_same_results_as_pyshacl(data_files, shapes, neg
             reference = result_keys(run_pyshacl(graph, shapes)[1])
         assert result_keys(turbo_report) == reference, name
         assert turbo_conforms == (name != "negative"), name
+
+
+# ------------------------------------------------------------------ threads and the text path
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+@pytest.mark.parametrize("form", ["one-ntriples-file", "turtle-files"])
+def test_threads_and_text_give_the_reference_results(data_files, shapes, negative_results, form, jobs):
+    """`exoonto validate`'s way (the files as one N-Triples text, the shapes dealt over
+    `jobs` pyshacl-turbo threads, the reports merged) reports on the negative corpus exactly
+    what pySHACL reports, in one sh:ValidationReport."""
+    ontology = resources.local_path(resources.ontology_file())
+    sources = [data_files["negative"]] if form == "one-ntriples-file" else [ontology, CONTEXT, *CASES]
+    result = validate_loaded(load_files_to_store(sources), shapes, jobs=jobs)
+    report = result.report_graph
+    assert len(set(report.subjects(RDF.type, SH.ValidationReport))) == 1
+    assert conforms_of(report) is False and not result.conforms
+    assert result_keys(report) == negative_results
+
+
+def test_shape_groups_deal_every_targeted_shape_once(shapes):
+    targeted = {str(s) for target in TARGETS for s in shapes.subjects(target, None)}
+    groups = shape_groups(shapes, 2)
+    assert groups is not None and len(groups) == 2 and all(groups)
+    dealt = [name for group in groups for name in group]
+    assert len(dealt) == len(set(dealt)) and set(dealt) == targeted
+    assert shape_groups(shapes, 1) is None
+    with_blank = Graph()
+    with_blank += shapes
+    with_blank.add((BNode(), SH.targetNode, URIRef("urn:x")))
+    assert shape_groups(with_blank, 2) is None  # the engine selects shapes by IRI
+
+
+def test_blank_nodes_of_two_files_stay_apart(tmp_path):
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    first.write_text('_:b0 <urn:p> "first" .\n', encoding="utf-8")
+    second.write_text('_:b0 <urn:p> "second" .\n', encoding="utf-8")
+    text = load_files_to_store([first, second]).ntriples()
+    graph = Graph().parse(data=text, format="nt")
+    assert len(graph) == 2 and len(set(graph.subjects())) == 2
+
+
+def test_cli_reads_turtle_in_a_file_named_nt(ontology_only, tmp_path):
+    """The engine refuses the text (Turtle is not N-Triples); the Store's loader reads the
+    file as Turtle, as it did before the text path, and the results name the file."""
+    case = tmp_path / "finding-effect-not-in-list.nt"
+    case.write_bytes((NEGATIVE / "finding-effect-not-in-list.ttl").read_bytes())
+    done = CliRunner().invoke(main, ["validate", str(case)])
+    assert done.exit_code == 1, done.output
+    assert "finding:R90-02" in done.output and f"in {case}" in done.output
