@@ -141,9 +141,20 @@ def run_turbo(data: Data, shapes: Graph, jobs: int = 1) -> tuple[bool, Graph]:
     groups = shape_groups(shapes, jobs)
     if groups is None:
         return run_pyshacl(data, shapes, "turbo")
+    # each thread reads its own copy of the shapes: rdflib graphs are not made for threads
+    copies = [_copy(shapes) for _ in groups]
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        runs = list(pool.map(lambda group: run_pyshacl(data, shapes, "turbo", group), groups))
+        runs = list(pool.map(lambda copy, group: run_pyshacl(data, copy, "turbo", group),
+                             copies, groups))
     return merge_reports(runs)
+
+
+def _copy(graph: Graph) -> Graph:
+    copy = Graph()
+    for prefix, namespace in graph.namespaces():
+        copy.bind(prefix, namespace)
+    copy += graph
+    return copy
 
 
 def merge_reports(runs: list[tuple[bool, Graph]]) -> tuple[bool, Graph]:
