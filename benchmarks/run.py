@@ -234,7 +234,7 @@ def worker(kind: str, args: list[str]) -> None:
         from exoonto.validate import default_jobs, human_report, load_shapes, validate_loaded
 
         shapes = load_shapes()
-        out["jobs"] = default_jobs()
+        out["jobs"] = int(args[1]) if len(args) > 1 else default_jobs()
         t = time.perf_counter()
         result = validate_loaded(load_files_to_store([Path(args[0])]), shapes, jobs=out["jobs"])
         out["validate_s"] = time.perf_counter() - t
@@ -286,7 +286,9 @@ def bench_build(sizes: list[int], repeat: int) -> None:
                 **timed(child("build-stages", str(path)), 3600)})
 
 
-def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
+def bench_shacl(
+    sizes: list[int], engines: list[str], timeout_s: float, jobs: int | None = None
+) -> None:
     from exoonto import resources
     from exoonto.validate import load_shapes
     from tests.jena import jena_classpath
@@ -309,6 +311,8 @@ def bench_shacl(sizes: list[int], engines: list[str], timeout_s: float) -> None:
                         f"--shapes={shapes_file}", f"--data={path}"]
                 result = timed(args, timeout_s, count=r"\bsh:ValidationResult\b")
                 result.pop("stderr", None)
+            elif engine == "pyshacl-turbo" and jobs is not None:
+                result = timed(child(engine, str(path), str(jobs)), timeout_s)
             else:
                 result = timed(child(engine, str(path)), timeout_s)
             record({"bench": "shacl", "engine": engine, "triples_target": size,
@@ -617,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--repeat", type=int, default=3)
         p.add_argument("--timeout", type=float, default=1800.0, help="per measurement, seconds")
         p.add_argument("--engines", nargs="*", default=["pyshacl", "pyshacl-turbo", "jena"])
+        p.add_argument("--jobs", type=int, default=None,
+                       help="pyshacl-turbo threads (default: exoonto validate's default)")
         p.add_argument("--servers", nargs="*",
                        default=["exoonto-serve", "oxigraph", "virtuoso", "rdflib-endpoint"])
         p.add_argument("--clients", type=int, nargs="*", default=[1, 8, 32])
@@ -632,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.bench == "build":
         bench_build(args.triples, args.repeat)
     elif args.bench == "shacl":
-        bench_shacl(args.triples, args.engines, args.timeout)
+        bench_shacl(args.triples, args.engines, args.timeout, args.jobs)
     elif args.bench == "load":
         bench_load(args.triples, args.repeat)
     elif args.bench == "queries":
