@@ -284,7 +284,7 @@ def validate_graph(
 def _simple_literals(report: Graph) -> Graph:
     """"x" rather than "x"^^xsd:string in the report, as rdflib reads and writes simple
     literals (RDF 1.1 makes them the same term; the engine spells out the datatype for data
-    that came from a Store)."""
+    that came from a Store or a text)."""
     for s, p, o in list(report):
         if isinstance(o, Literal) and o.datatype == XSD.string:
             report.remove((s, p, o))
@@ -304,7 +304,7 @@ def validate_loaded(
     if text is not None:
         try:
             return validate_graph(text, shapes, loaded, engine, jobs)
-        except ValueError as exc:
+        except ValueError as exc:  # pyshacl-turbo's words for text its parser refuses
             if not str(exc).startswith("RDF parse error"):
                 raise
     # a file the text could not carry: the Store's loader reads it or says why it cannot
