@@ -295,13 +295,12 @@ def bench_shacl(
 
     folder = Path(tempfile.mkdtemp(prefix="exoonto-bench-"))
     shapes_file = folder / "shapes.ttl"
-    shapes_text = load_shapes().serialize(format="turtle")
-    shapes_file.write_text(shapes_text, encoding="utf-8")
+    shapes_file.write_text(load_shapes().serialize(format="turtle"), encoding="utf-8")
     # which shapes were measured: a digest of the installed shapes files, in name order
     shapes_digest = hashlib.sha256(
         b"".join(f.read_bytes() for f in sorted(resources.shape_files(), key=lambda f: f.name))
     ).hexdigest()[:12]
-    del resources, shapes_text
+    del resources
     for size in sizes:
         path = data_file(size)
         for engine in engines:

@@ -125,11 +125,13 @@ def shape_groups(shapes: Graph, jobs: int) -> list[list[str]] | None:
     """The shapes with targets (explicit, or implicit: a shape that is also a class) dealt
     into at most `jobs` groups, or None when they cannot be split: one job, or a blank node
     shape with a target (the engine selects shapes by IRI)."""
+    if jobs < 2:
+        return None
     targeted = {shape for target in TARGETS for shape in shapes.subjects(target, None)}
     for kind in (SH.NodeShape, SH.PropertyShape):
         targeted |= {s for s in shapes.subjects(RDF.type, kind)
                      if any((s, RDF.type, c) in shapes for c in CLASS_TYPES)}
-    if jobs < 2 or len(targeted) < 2 or any(not isinstance(s, URIRef) for s in targeted):
+    if len(targeted) < 2 or any(not isinstance(s, URIRef) for s in targeted):
         return None
     names = sorted(str(shape) for shape in targeted)
     return [names[i::jobs] for i in range(min(jobs, len(names)))]
